@@ -1,0 +1,225 @@
+// Composition: builds every component from a validated config and starts/stops them in order.
+// main.ts owns the process (env, signals, exit); this file owns the wiring, so tests, the
+// end-to-end run and the benchmark start exactly the Hotpath that `npm start` runs.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Clock } from './contract.js';
+import { HotpathError } from './errors.js';
+import type { HotpathConfig } from './config/load-config.js';
+import type { Logger } from './logging.js';
+import { rateLimited } from './logging.js';
+import { Pipeline } from './pipeline.js';
+import { Ingest, type ReceiverTelemetry } from './receive/ingest.js';
+import { OtlpHttpReceiver } from './receive/http-receiver.js';
+import { OtlpGrpcReceiver } from './receive/grpc-receiver.js';
+import { createMetrics, type Metrics } from './expose/metrics/index.js';
+import { createApiApp } from './expose/api/create-api.js';
+import { healthRoutes, type HealthSource } from './expose/health.js';
+import { Aggregator } from './aggregate/aggregator.js';
+import { openDatabase, openReadonly } from '../storage/database.js';
+import { StorageWriter, type StorageLog } from '../storage/writer.js';
+import { DEFAULT_RETENTION_CONFIG } from '../storage/retention.js';
+import { StorageMaintenance } from '../storage/maintenance.js';
+import { analysisConfigFrom, assemblerConfigFrom } from './config/stage-configs.js';
+
+export const VERSION = '0.1.0';
+
+export interface HotpathApp {
+  readonly ports: { grpc: number; http: number; api: number };
+  readonly metrics: Metrics;
+  readonly pipeline: Pipeline;
+  readonly writer: StorageWriter;
+  start(): Promise<void>;
+  /** Stops accepting, analyses everything accepted, flushes and closes. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export function createHotpath(config: HotpathConfig, logger: Logger, clock: Clock = Date.now): HotpathApp {
+  const log = logger.child({ component: 'app' });
+  const logError = rateLimited(logger.child({ component: 'ingest' }));
+  let draining = false;
+
+  const metrics = createMetrics(
+    {
+      maxRoutesPerService: config.metrics.maxRoutesPerService,
+      maxServices: config.metrics.maxServices,
+      maxTemplates: config.metrics.maxTemplates,
+      maxMiddleware: config.metrics.maxMiddleware,
+      seriesTtlMs: config.metrics.seriesTtlMinutes * 60_000,
+      version: VERSION,
+    },
+    clock,
+  );
+  const self = metrics.selfMetrics;
+
+  if (config.storage.path !== ':memory:') mkdirSync(dirname(config.storage.path), { recursive: true });
+  const db: Database = openDatabase(config.storage.path);
+  const readDb: Database = config.storage.path === ':memory:' ? db : openReadonly(config.storage.path);
+
+  const aggregator = new Aggregator(
+    { slowQueryMs: config.analysis.slowQueryMs, storeRawSql: config.storage.storeRawSql },
+    clock,
+  );
+  const storageLog = logger.child({ component: 'storage' });
+  const storageLogFn: StorageLog = (level, msg, err) => storageLog[level]({ err }, msg);
+  const writer = new StorageWriter(
+    db,
+    () => aggregator.drain(),
+    { flushIntervalMs: config.storage.flushIntervalMs },
+    (level, msg, err) => {
+      storageLogFn(level, msg, err);
+      if (level === 'error') self.storageError('flush');
+    },
+    clock,
+  );
+  const maintenance = new StorageMaintenance(
+    db,
+    {
+      retention: {
+        ...DEFAULT_RETENTION_CONFIG,
+        minuteRetentionHours: config.retention.minuteHours,
+        hourRetentionDays: config.retention.hourDays,
+        slowQueryRetentionDays: config.retention.logDays,
+        sampleRetentionDays: config.retention.logDays,
+        maxSamplesPerRoute: config.retention.maxSamplesPerRoute,
+      },
+    },
+    storageLogFn,
+    clock,
+  );
+
+  const pipeline = new Pipeline(
+    {
+      queueMaxSpans: config.ingest.queueMaxSpans,
+      assembler: assemblerConfigFrom(config),
+      analysis: analysisConfigFrom(config),
+      fingerprintCacheSize: config.analysis.fingerprintCacheSize,
+      tickMs: 100,
+    },
+    [aggregator, metrics.sink],
+    clock,
+    (e) => {
+      self.sinkError('pipeline');
+      logError('sink', 'a request sink failed', e);
+    },
+    (reason) => self.assemblerEvicted(reason, 1),
+  );
+
+  const telemetry: ReceiverTelemetry = {
+    accepted: (p, n) => self.receiverAccepted(p, n),
+    refused: (p, reason, n) => self.receiverRefused(p, reason, n),
+    truncatedAttributes: (n) => self.spansDropped('decode', 'attribute_truncated', n),
+    requestSize: (p, b) => self.requestSize(p, b),
+    requestLatency: (p, s) => self.requestLatency(p, s),
+  };
+  const retryAfterSeconds = config.ingest.retryAfterSeconds;
+  const ingest = new Ingest({
+    queue: pipeline.queue,
+    decode: { maxAttributeLength: config.ingest.maxAttributeLength },
+    telemetry,
+    retryAfterSeconds,
+    admission: () => {
+      if (draining) return new HotpathError('UNAVAILABLE', 'Hotpath is shutting down; retry', { retryAfterSeconds });
+      const st = writer.status();
+      // Storage failing: refuse with a retryable status rather than accept data that might be
+      // dropped later without anyone knowing. Exporters retry; the writer keeps its own backlog.
+      if (!st.healthy) {
+        return new HotpathError('STORAGE_FAILED', `storage cannot write: ${st.lastError}`, { retryAfterSeconds });
+      }
+      return null;
+    },
+  });
+  const onInternal = (e: HotpathError): void => logError('receiver', 'internal error handling an export', e);
+  const http = new OtlpHttpReceiver(
+    {
+      host: config.listen.host,
+      port: config.otlp.httpPort,
+      path: config.otlp.httpPath,
+      maxBodyBytes: config.ingest.maxBodyBytes,
+      maxDecompressedBytes: config.ingest.maxDecompressedBytes,
+      token: config.ingest.token,
+    },
+    ingest,
+    telemetry,
+    onInternal,
+  );
+  const grpc = new OtlpGrpcReceiver(
+    { host: config.listen.host, port: config.otlp.grpcPort, maxMessageBytes: config.ingest.maxDecompressedBytes, token: config.ingest.token },
+    ingest,
+    telemetry,
+    onInternal,
+  );
+
+  const health: HealthSource = {
+    checks: () => {
+      const st = writer.status();
+      const p = pipeline.stats();
+      self.setQueueDepth('ingest', p.queued);
+      self.setAssemblerOpenRequests(p.inFlight);
+      return [
+        { name: 'accepting', ok: !draining, detail: draining ? 'draining for shutdown' : 'accepting OTLP exports' },
+        { name: 'storage', ok: st.healthy, detail: st.healthy ? `last flush ${st.lastFlushDurationMs} ms` : st.lastError },
+        { name: 'ingest_queue', ok: p.queued < config.ingest.queueMaxSpans, detail: `${p.queued}/${config.ingest.queueMaxSpans} spans queued` },
+      ];
+    },
+    scrape: (accept) => metrics.handleScrape(accept),
+  };
+  const api = createApiApp({
+    db: readDb,
+    token: config.api.token,
+    clock,
+    logger: { error: (obj: object, msg: string) => logError('api', msg, obj) },
+    extraRoutes: (app) => healthRoutes(app, health, (ready) => self.setReady(ready)),
+  });
+  let apiServer: Server | null = null;
+  let stopped = false;
+  const ports = { grpc: 0, http: 0, api: 0 };
+
+  return {
+    ports,
+    metrics,
+    pipeline,
+    writer,
+    async start() {
+      await writer.start();
+      await maintenance.start();
+      await pipeline.start();
+      const server = createServer({ maxHeaderSize: 16 * 1024 }, api);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.api.port, config.listen.host, () => resolve());
+      });
+      apiServer = server;
+      ports.api = (server.address() as AddressInfo).port;
+      await http.start();
+      await grpc.start();
+      ports.http = http.port;
+      ports.grpc = grpc.port;
+      log.info({ host: config.listen.host, ...ports, db: config.storage.path }, 'hotpath started');
+    },
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      draining = true;
+      log.info('draining: refusing new exports, finishing in-flight ones');
+      await Promise.all([http.shutdown(), grpc.shutdown()]);
+      await pipeline.shutdown();
+      await writer.shutdown();
+      await maintenance.shutdown();
+      if (apiServer !== null) {
+        const s = apiServer;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
+      if (readDb !== db) readDb.close();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+      log.info(pipeline.stats(), 'hotpath stopped');
+    },
+  };
+}

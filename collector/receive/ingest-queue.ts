@@ -1,0 +1,123 @@
+// The bounded queue between receiving and analysis. Receivers answer the client as soon as spans
+// are queued; analysis drains the queue off the request path in slices so one large export cannot
+// hold the event loop. Its bound is in spans (the unit memory grows with), and reaching it is what
+// turns ingest into 429/RESOURCE_EXHAUSTED: the OTel Collector's memory-limiter idea, made explicit.
+import type { Span } from '../contract.js';
+
+export interface IngestQueueOptions {
+  maxSpans: number;
+  /** Spans handed to the consumer per turn of the event loop. */
+  sliceSpans: number;
+}
+
+export class IngestQueue {
+  private batches: Span[][] = [];
+  private head = 0;
+  private depth = 0;
+  private scheduled = false;
+  private drainedWaiters: Array<() => void> = [];
+  private enqueuedTotal = 0;
+  private paused = false;
+
+  constructor(
+    private readonly opts: IngestQueueOptions,
+    private readonly consume: (spans: Span[]) => void,
+  ) {}
+
+  /** Spans waiting. */
+  get size(): number {
+    return this.depth;
+  }
+
+  get capacity(): number {
+    return this.opts.maxSpans;
+  }
+
+  get totalEnqueued(): number {
+    return this.enqueuedTotal;
+  }
+
+  /** False when the queue is at its bound: the caller refuses the export so the client retries. */
+  hasRoom(): boolean {
+    return this.depth < this.opts.maxSpans;
+  }
+
+  /**
+   * Queues one decoded export. A batch is accepted whole when there is room before it, so the
+   * depth can pass the bound by at most one export (itself bounded by the body size limit).
+   */
+  offer(spans: Span[]): boolean {
+    if (!this.hasRoom()) return false;
+    if (spans.length === 0) return true;
+    this.batches.push(spans);
+    this.depth += spans.length;
+    this.enqueuedTotal += spans.length;
+    this.schedule();
+    return true;
+  }
+
+  /**
+   * Stops handing spans to analysis; the queue keeps accepting up to its bound and then refuses,
+   * which pushes back on exporters (used while storage cannot write).
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.head < this.batches.length) this.schedule();
+  }
+
+  /** Hands over everything queued now, synchronously (shutdown and tests), paused or not. */
+  drainNow(): void {
+    while (this.head < this.batches.length) this.step(Number.POSITIVE_INFINITY);
+    this.settle();
+  }
+
+  /** Resolves when the queue has been emptied by the consumer. */
+  whenDrained(): Promise<void> {
+    if (this.depth === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainedWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.paused) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.paused) return;
+      this.step(this.opts.sliceSpans);
+      if (this.head < this.batches.length) this.schedule();
+      else this.settle();
+    });
+  }
+
+  private step(budget: number): void {
+    let handed = 0;
+    while (this.head < this.batches.length && handed < budget) {
+      const batch = this.batches[this.head]!;
+      this.batches[this.head] = [];
+      this.head++;
+      this.depth -= batch.length;
+      handed += batch.length;
+      this.consume(batch);
+    }
+    if (this.head > 1024 && this.head * 2 > this.batches.length) {
+      this.batches = this.batches.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private settle(): void {
+    if (this.head >= this.batches.length) {
+      this.batches = [];
+      this.head = 0;
+    }
+    if (this.depth === 0) {
+      const waiters = this.drainedWaiters;
+      this.drainedWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
