@@ -1,0 +1,38 @@
+// Words the normaliser upper-cases. An unquoted word in this list is SQL syntax; any other word,
+// and every quoted identifier, is an identifier and is lower-cased. Django quotes every identifier
+// it emits, so this list only decides how raw SQL looks; it is generous on purpose, because a
+// keyword that is missing just stays lower-case, which is still stable.
+
+const KEYWORDS = `
+SELECT FROM WHERE AND OR NOT IN IS NULL AS ON DISTINCT ALL ANY SOME EXISTS BETWEEN LIKE ILIKE GLOB
+REGEXP SIMILAR ESCAPE CASE WHEN THEN ELSE END GROUP BY HAVING ORDER ASC DESC NULLS FIRST LAST
+LIMIT OFFSET FETCH NEXT ROW ROWS ONLY UNION EXCEPT INTERSECT FOR UPDATE SHARE NO KEY NOWAIT SKIP
+LOCKED OF INSERT INTO VALUES DEFAULT RETURNING SET DELETE CONFLICT DO NOTHING REPLACE IGNORE
+JOIN INNER LEFT RIGHT FULL OUTER CROSS NATURAL USING LATERAL WITH RECURSIVE MATERIALIZED
+SAVEPOINT RELEASE ROLLBACK TO BEGIN COMMIT START TRANSACTION ISOLATION LEVEL READ WRITE
+COMMITTED UNCOMMITTED REPEATABLE SERIALIZABLE DEFERRED IMMEDIATE EXCLUSIVE SHOW RESET
+CREATE DROP ALTER TABLE INDEX VIEW ADD COLUMN CONSTRAINT PRIMARY FOREIGN REFERENCES UNIQUE CHECK
+CASCADE RESTRICT TRUNCATE VACUUM ANALYZE EXPLAIN PRAGMA IF TEMPORARY TEMP
+OVER PARTITION FILTER WITHIN WINDOW RANGE PRECEDING FOLLOWING UNBOUNDED CURRENT
+CAST EXTRACT INTERVAL AT TIME ZONE COLLATE ARRAY SUBSTRING TRIM POSITION OVERLAY BOTH LEADING
+TRAILING YEAR MONTH DAY HOUR MINUTE SECOND
+COUNT SUM AVG MIN MAX COALESCE NULLIF GREATEST LEAST LOWER UPPER
+`;
+
+/** Upper-case keyword set. */
+export const KEYWORD = new Set(KEYWORDS.split(/\s+/).filter((w) => w !== ''));
+
+/**
+ * Keywords written like function calls: no space before their `(`, and a FROM inside their
+ * parentheses (`EXTRACT(YEAR FROM x)`, `SUBSTRING(x FROM 2)`) is not a table clause.
+ */
+export const FUNCTION_KEYWORD = new Set([
+  'CAST', 'EXTRACT', 'SUBSTRING', 'TRIM', 'POSITION', 'OVERLAY', 'ARRAY', 'COUNT', 'SUM', 'AVG',
+  'MIN', 'MAX', 'COALESCE', 'NULLIF', 'GREATEST', 'LEAST', 'LOWER', 'UPPER', 'REPLACE',
+]);
+
+/** Statement verbs, used for `operation` (and to find the main verb after a WITH prefix). */
+export const MAIN_VERB = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
+
+/** Boolean literals become `?` like any other literal (NULL is kept, as Relay does). */
+export const BOOLEAN_LITERAL = new Set(['TRUE', 'FALSE']);
