@@ -1,0 +1,274 @@
+// Spans -> AssembledRequest. Spans of one request arrive over several export batches, children
+// first (a span is exported when it ends, and the root ends last), so a child often arrives before
+// its parent: such spans wait in a group keyed by the missing parent id and are merged when it
+// arrives. Every lookup is a Map access by span id; merges move the smaller group into the larger,
+// so a span moves O(log n) times at worst. All state is bounded (AssemblerConfig) and time comes
+// from the injected clock.
+
+import type { AssembledRequest, Clock, Span } from '../contract.js';
+import { resolveAssemblerConfig } from './assembler-config.js';
+import type { AssemblerConfig, EvictionReason } from './assembler-config.js';
+import { backgroundKeyOf, first, newGroup, sameProcess, startsLocalRequest } from './span-group.js';
+import type { SpanGroup, TraceState } from './span-group.js';
+
+export class RequestAssembler {
+  readonly evictions: Record<EvictionReason, number> = { max_requests: 0, max_spans: 0, max_spans_in_flight: 0, idle_partial: 0 };
+  /** Spans discarded by maxSpansPerRequest. */
+  droppedSpans = 0;
+  /** Spans ignored because the same span id was already in flight (OTLP exporters retry batches). */
+  duplicateSpans = 0;
+
+  private readonly cfg: AssemblerConfig;
+  private readonly traces = new Map<string, TraceState>();
+  /** Groups without their root, least recently extended first. */
+  private readonly pending = new Set<SpanGroup>();
+  /** Rooted groups in root-arrival order, so the grace check stops at the first one not yet due. */
+  private readonly ready = new Set<SpanGroup>();
+  private readonly background = new Map<string, SpanGroup>();
+  private spansInFlight = 0;
+
+  constructor(
+    cfg: Partial<AssemblerConfig>,
+    private readonly onRequest: (r: AssembledRequest) => void,
+    private readonly clock: Clock,
+    private readonly onEvict?: (reason: EvictionReason) => void,
+  ) {
+    this.cfg = resolveAssemblerConfig(cfg);
+  }
+
+  get inFlight(): number {
+    return this.pending.size + this.ready.size + this.background.size;
+  }
+
+  get spanCount(): number {
+    return this.spansInFlight;
+  }
+
+  /** Traces with any state held (equals 0 whenever inFlight does: nothing leaks). */
+  get traceCount(): number {
+    return this.traces.size;
+  }
+
+  add(spans: readonly Span[]): void {
+    const now = this.clock();
+    for (const span of spans) {
+      this.addOne(span, now);
+      while (this.spansInFlight > this.cfg.maxSpansInFlight && this.evictOldest('max_spans_in_flight'));
+      while (this.pending.size + this.ready.size > this.cfg.maxRequestsInFlight && this.evictOldest('max_requests'));
+    }
+  }
+
+  /** Emits requests whose grace period or idle timeout has passed, and due background groups. */
+  tick(): void {
+    const now = this.clock();
+    for (const g of this.ready) {
+      if (now - g.rootMs < this.cfg.graceMs) break;
+      this.emit(g, false);
+    }
+    for (const g of this.pending) {
+      if (now - g.lastMs < this.cfg.idleTimeoutMs) break;
+      this.count('idle_partial');
+      this.emit(g, true);
+    }
+    for (const g of this.background.values()) {
+      if (now - g.firstMs >= this.cfg.backgroundFlushMs) this.emit(g, false);
+    }
+  }
+
+  /** Shutdown: everything in flight is emitted; requests still missing their root are partial. */
+  flushAll(): void {
+    for (const g of this.ready) this.emit(g, false);
+    for (const g of this.pending) this.emit(g, true);
+    for (const g of this.background.values()) this.emit(g, false);
+  }
+
+  private addOne(span: Span, now: number): void {
+    let t = this.traces.get(span.traceId);
+    if (t === undefined) {
+      t = { owner: new Map(), waiting: new Map() };
+      this.traces.set(span.traceId, t);
+    }
+    if (t.owner.has(span.spanId)) {
+      this.duplicateSpans++;
+      return;
+    }
+    const parentGroup = span.parentSpanId === '' ? undefined : t.owner.get(span.parentSpanId);
+    let g: SpanGroup;
+    if (startsLocalRequest(span) || (parentGroup !== undefined && !sameProcess(parentGroup.resource, span.resource))) {
+      g = this.rootedGroup(span, now);
+    } else if (parentGroup !== undefined) {
+      g = parentGroup;
+    } else if (span.parentSpanId === '') {
+      // No parent and no SERVER/CONSUMER kind: DB/cache/HTTP work outside any request (management
+      // commands, excluded URLs), unless children already wait for it (a manual span with children).
+      g = t.waiting.has(span.spanId) ? this.rootedGroup(span, now) : this.backgroundGroup(span, now);
+    } else {
+      const w = t.waiting.get(span.parentSpanId);
+      if (w !== undefined) {
+        g = w;
+      } else {
+        g = newGroup(span, now);
+        g.awaiting = span.parentSpanId;
+        g.top = span;
+        t.waiting.set(span.parentSpanId, g);
+        this.pending.add(g);
+      }
+    }
+    if (this.append(g, span, now)) t.owner.set(span.spanId, g);
+    else this.remember(t, g, span);
+    const children = t.waiting.get(span.spanId);
+    if (children !== undefined && children !== g) this.adopt(t, g, children, span, now);
+  }
+
+  private rootedGroup(span: Span, now: number): SpanGroup {
+    const g = newGroup(span, now);
+    g.root = span;
+    g.rootMs = now;
+    this.ready.add(g);
+    return g;
+  }
+
+  private backgroundGroup(span: Span, now: number): SpanGroup {
+    const key = backgroundKeyOf(span.resource);
+    let g = this.background.get(key);
+    if (g !== undefined && g.spans.length >= this.cfg.maxSpansPerRequest) {
+      // Background groups are flushed early instead of cutting them: nothing is lost.
+      this.emit(g, false);
+      g = undefined;
+    }
+    if (g === undefined) {
+      g = newGroup(span, now, key);
+      this.background.set(key, g);
+    }
+    return g;
+  }
+
+  /** Adds `span` to `g` within the span bound; false when dropped. The root is always kept. */
+  private append(g: SpanGroup, span: Span, now: number): boolean {
+    if (g.spans.length >= this.cfg.maxSpansPerRequest && span !== g.root) {
+      this.drop(g, 1);
+      return false;
+    }
+    g.spans.push(span);
+    this.spansInFlight++;
+    g.lastMs = now;
+    if (this.pending.has(g)) {
+      this.pending.delete(g); // re-insert: pending stays ordered by last activity
+      this.pending.add(g);
+    }
+    return true;
+  }
+
+  /**
+   * Keeps the id of a dropped span as owned by `g`, so its descendants join `g` (and are dropped
+   * and counted there) instead of waiting as an orphan group for a parent that will never come.
+   * Bounded: at most maxSpansPerRequest remembered ids per request.
+   */
+  private remember(t: TraceState, g: SpanGroup, span: Span): boolean {
+    if (g.backgroundKey !== '' || g.droppedIds.length >= this.cfg.maxSpansPerRequest) return false;
+    g.droppedIds.push(span.spanId);
+    t.owner.set(span.spanId, g);
+    return true;
+  }
+
+  private drop(g: SpanGroup, n: number): void {
+    g.dropped += n;
+    this.droppedSpans += n;
+    g.cut = true; // counted as a max_spans eviction when emitted: once per request, even after merges
+  }
+
+  /** `children` waited for `parent`, which just joined `g`: make them one group. */
+  private adopt(t: TraceState, g: SpanGroup, children: SpanGroup, parent: Span, now: number): void {
+    t.waiting.delete(parent.spanId);
+    if (!sameProcess(children.resource, parent.resource) && children.top !== null) {
+      // The children's top span was entered from another process without a remote flag.
+      children.root = children.top;
+      children.awaiting = '';
+      children.rootMs = now;
+      this.pending.delete(children);
+      this.ready.add(children);
+      return;
+    }
+    // Rooted and background groups absorb (their place in the ready order and background map
+    // stays valid); two rootless groups merge smaller into larger, so a span moves O(log n) times.
+    const keepG = g.backgroundKey !== '' || g.root !== null || g.spans.length >= children.spans.length;
+    const big = keepG ? g : children;
+    const small = keepG ? children : g;
+    big.dropped += small.dropped; // already added to droppedSpans when `small` dropped them
+    big.cut ||= small.cut;
+    for (const id of small.droppedIds) {
+      if (big.droppedIds.length < this.cfg.maxSpansPerRequest) {
+        t.owner.set(id, big);
+        big.droppedIds.push(id);
+      } else {
+        t.owner.delete(id);
+      }
+    }
+    for (const s of small.spans) {
+      if (big.spans.length >= this.cfg.maxSpansPerRequest && s !== g.root) {
+        this.drop(big, 1);
+        this.spansInFlight--;
+        if (!this.remember(t, big, s)) t.owner.delete(s.spanId);
+        continue;
+      }
+      big.spans.push(s);
+      t.owner.set(s.spanId, big);
+    }
+    big.firstMs = Math.min(big.firstMs, small.firstMs);
+    big.lastMs = now;
+    if (big === g) {
+      this.pending.delete(children);
+      return;
+    }
+    // `children` absorbs g (both rootless): it takes over g's place in the waiting map.
+    children.awaiting = g.awaiting;
+    children.top = g.top;
+    t.waiting.set(g.awaiting, children);
+    this.pending.delete(g);
+    this.pending.delete(children);
+    this.pending.add(children);
+  }
+
+  /** Cuts the least recently active rootless request, else the oldest rooted one. */
+  private evictOldest(reason: EvictionReason): boolean {
+    const victim = first(this.pending) ?? first(this.ready) ?? first(this.background.values());
+    if (victim === undefined) return false;
+    this.count(reason);
+    this.emit(victim, true);
+    return true;
+  }
+
+  private count(reason: EvictionReason): void {
+    this.evictions[reason]++;
+    this.onEvict?.(reason);
+  }
+
+  private forget(traceId: string, spanId: string, g: SpanGroup): void {
+    const t = this.traces.get(traceId);
+    if (t === undefined) return;
+    if (t.owner.get(spanId) === g) t.owner.delete(spanId);
+    if (t.owner.size === 0 && t.waiting.size === 0) this.traces.delete(traceId);
+  }
+
+  private emit(g: SpanGroup, partial: boolean): void {
+    if (g.cut) this.count('max_spans');
+    this.pending.delete(g);
+    this.ready.delete(g);
+    if (g.backgroundKey !== '') this.background.delete(g.backgroundKey);
+    this.spansInFlight -= g.spans.length;
+    if (g.awaiting !== '') {
+      const t = this.traces.get(g.traceId);
+      if (t !== undefined && t.waiting.get(g.awaiting) === g) t.waiting.delete(g.awaiting);
+    }
+    for (const s of g.spans) this.forget(s.traceId, s.spanId, g);
+    for (const id of g.droppedIds) this.forget(g.traceId, id, g);
+    this.onRequest({
+      traceId: g.traceId,
+      root: g.root,
+      spans: g.spans,
+      partial: partial || g.cut || (g.root === null && g.backgroundKey === ''),
+      droppedSpans: g.dropped,
+      resource: g.resource,
+    });
+  }
+}

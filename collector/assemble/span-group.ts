@@ -1,0 +1,77 @@
+// The unit the assembler holds in flight: spans of one local request (or of one service's
+// background work) plus the bookkeeping the assembler's timers and bounds need.
+
+import { SpanKind } from '../contract.js';
+import type { Resource, Span } from '../contract.js';
+
+export interface SpanGroup {
+  /** '' for a background group (it may hold spans of many traces). */
+  traceId: string;
+  root: Span | null;
+  spans: Span[];
+  resource: Resource;
+  /** Parent id the group's top span waits for; '' once rooted (or for background groups). */
+  awaiting: string;
+  /** The span whose parent is `awaiting`. */
+  top: Span | null;
+  firstMs: number;
+  lastMs: number;
+  rootMs: number;
+  dropped: number;
+  /** Ids of dropped spans still mapped to this group (bounded by maxSpansPerRequest). */
+  droppedIds: string[];
+  /** Hit maxSpansPerRequest (counted as one max_spans eviction when emitted). */
+  cut: boolean;
+  /** Non-empty for background groups: the per-service key. */
+  backgroundKey: string;
+}
+
+export function newGroup(span: Span, now: number, backgroundKey = ''): SpanGroup {
+  return {
+    traceId: backgroundKey === '' ? span.traceId : '',
+    root: null,
+    spans: [],
+    resource: span.resource,
+    awaiting: '',
+    top: null,
+    firstMs: now,
+    lastMs: now,
+    rootMs: 0,
+    dropped: 0,
+    droppedIds: [],
+    cut: false,
+    backgroundKey,
+  };
+}
+
+/**
+ * A span that starts a new local request: it has a remote parent (W3C context from another
+ * process), or it is a SERVER/CONSUMER span, which by definition receives work from outside the
+ * process (Django under a wsgi envelope is INTERNAL, so it stays a child of the envelope).
+ */
+export function startsLocalRequest(span: Span): boolean {
+  return span.parentIsRemote || span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
+}
+
+/** Same process: spans of one local request never change service or worker. */
+export function sameProcess(a: Resource, b: Resource): boolean {
+  return a === b || (a.serviceName === b.serviceName && a.serviceInstanceId === b.serviceInstanceId);
+}
+
+/** Background work is grouped per service identity (name, version, environment), not per worker. */
+export function backgroundKeyOf(r: Resource): string {
+  return `${r.serviceName}\u0000${r.serviceVersion}\u0000${r.environment}`;
+}
+
+/** Per-trace indexes of the groups in flight. */
+export interface TraceState {
+  /** Span id -> the group holding it (or that dropped it, for remembered dropped spans). */
+  owner: Map<string, SpanGroup>;
+  /** Missing parent span id -> the group whose top span waits for it. */
+  waiting: Map<string, SpanGroup>;
+}
+
+export function first<T>(it: Iterable<T>): T | undefined {
+  for (const x of it) return x;
+  return undefined;
+}
