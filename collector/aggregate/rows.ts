@@ -1,0 +1,149 @@
+// Row constructors and folding helpers for the aggregator; kept apart so aggregator.ts stays the
+// control flow. Each fold mutates a row in place: no allocation per span beyond the first sight of a key.
+import type { AnalysedRequest, Finding, Resource, Span } from '../contract.js';
+import { StatusCode } from '../contract.js';
+import { newSketch } from '../../storage/sketch-codec.js';
+import type { EndpointRow, FindingRow, QueryRouteRow, QueryRow } from './aggregate-batch.js';
+import { MAX_SAMPLE_TRACE_IDS } from './aggregate-batch.js';
+
+/** Marks the last request that touched a row, so `requests` counts distinct requests without a Set. */
+export interface Marked {
+  lastSeq: number;
+}
+
+export function newEndpointRow(bucketMs: number, req: AnalysedRequest, kind: 'request' | 'task'): EndpointRow {
+  return {
+    bucketMs,
+    service: req.resource.serviceName,
+    version: req.resource.serviceVersion,
+    kind,
+    method: req.method,
+    route: req.route,
+    count: 0,
+    errors: 0,
+    partial: 0,
+    status4xx: 0,
+    status5xx: 0,
+    totalMs: 0,
+    maxMs: 0,
+    sketch: newSketch(),
+    dbMs: 0,
+    dbCount: 0,
+    cacheMs: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    cacheUnknown: 0,
+    templateMs: 0,
+    middlewareMs: 0,
+    outboundMs: 0,
+    selfMs: 0,
+    findings: 0,
+  };
+}
+
+export function foldEndpoint(row: EndpointRow, req: AnalysedRequest): void {
+  const b = req.breakdown;
+  const d = Math.max(0, b.durationMs);
+  row.count++;
+  if (req.error) row.errors++;
+  if (req.partial) row.partial++;
+  if (req.status >= 400 && req.status < 500) row.status4xx++;
+  else if (req.status >= 500 && req.status < 600) row.status5xx++;
+  row.totalMs += d;
+  if (d > row.maxMs) row.maxMs = d;
+  row.sketch.accept(d);
+  row.dbMs += b.dbMs;
+  row.dbCount += b.dbQueries;
+  row.cacheMs += b.cacheMs;
+  row.cacheHits += b.cacheHits;
+  row.cacheMisses += b.cacheMisses;
+  row.cacheUnknown += b.cacheUnknown;
+  row.templateMs += b.templateMs;
+  row.middlewareMs += b.middlewareMs;
+  row.outboundMs += b.outboundMs;
+  row.selfMs += b.selfMs;
+  row.findings += req.findings.length;
+}
+
+export function newQueryRow(bucketMs: number, service: string, version: string, fingerprint: string): QueryRow & Marked {
+  return {
+    bucketMs,
+    service,
+    version,
+    fingerprint,
+    calls: 0,
+    requests: 0,
+    errors: 0,
+    duplicates: 0,
+    totalMs: 0,
+    maxMs: 0,
+    sketch: newSketch(),
+    rows: 0,
+    rowsCalls: 0,
+    lastSeq: -1,
+  };
+}
+
+export function newQueryRouteRow(bucketMs: number, res: Resource, fingerprint: string, method: string, route: string): QueryRouteRow & Marked {
+  return { ...newQueryRow(bucketMs, res.serviceName, res.serviceVersion, fingerprint), method, route };
+}
+
+export function foldQuery(row: QueryRow & Marked, span: Span, duplicate: boolean, seq: number): void {
+  const d = Math.max(0, span.durationMs);
+  row.calls++;
+  if (row.lastSeq !== seq) {
+    row.lastSeq = seq;
+    row.requests++;
+  }
+  if (span.statusCode === StatusCode.ERROR || span.hasException) row.errors++;
+  if (duplicate) row.duplicates++;
+  row.totalMs += d;
+  if (d > row.maxMs) row.maxMs = d;
+  row.sketch.accept(d);
+  if (span.dbRows >= 0) {
+    row.rows += span.dbRows;
+    row.rowsCalls++;
+  }
+}
+
+export function newFindingRow(bucketMs: number, version: string, f: Finding, timeMs: number): FindingRow & Marked {
+  return {
+    bucketMs,
+    service: f.service,
+    version,
+    method: f.method,
+    route: f.route,
+    type: f.type,
+    fingerprint: f.fingerprint,
+    occurrences: 0,
+    requests: 0,
+    totalMs: 0,
+    firstSeenMs: timeMs,
+    lastSeenMs: timeMs,
+    suggestion: f.suggestion,
+    sampleTraceIds: [],
+    lastSeq: -1,
+  };
+}
+
+export function foldFinding(row: FindingRow & Marked, f: Finding, timeMs: number, seq: number): void {
+  row.occurrences += f.occurrences;
+  row.totalMs += f.totalMs;
+  if (row.lastSeq !== seq) {
+    row.lastSeq = seq;
+    row.requests++;
+    if (!row.sampleTraceIds.includes(f.traceId)) {
+      row.sampleTraceIds.unshift(f.traceId);
+      if (row.sampleTraceIds.length > MAX_SAMPLE_TRACE_IDS) row.sampleTraceIds.pop();
+    }
+  }
+  if (timeMs < row.firstSeenMs) row.firstSeenMs = timeMs;
+  if (timeMs > row.lastSeenMs) row.lastSeenMs = timeMs;
+  if (f.suggestion !== '') row.suggestion = f.suggestion;
+}
+
+/** Strips the bookkeeping field before rows leave the aggregator. */
+export function unmark<T extends Marked>(row: T): Omit<T, 'lastSeq'> {
+  const { lastSeq: _unused, ...rest } = row;
+  return rest;
+}

@@ -1,0 +1,119 @@
+// The single writer: every flushIntervalMs it drains the aggregator and applies everything in ONE
+// transaction (one fsync-free WAL commit per second at synchronous=NORMAL). A failing database
+// (full disk, read-only file, corruption, lock timeout) never throws out of the timer: batches are
+// kept, up to maxPendingBatches, and retried on the next tick; what falls off is counted.
+import type { Database } from 'better-sqlite3';
+import type { Clock, Lifecycle } from '../collector/contract.js';
+import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
+import { batchRowCount } from '../collector/aggregate/aggregate-batch.js';
+import type { BatchApplier } from './apply-batch.js';
+import { createBatchApplier } from './apply-batch.js';
+import { rollupWatermarks } from './rollup.js';
+
+export interface WriterConfig {
+  flushIntervalMs: number;
+  /** Failed batches kept for retry; at 1 s per batch the default rides out a minute of trouble. */
+  maxPendingBatches: number;
+}
+
+export const DEFAULT_WRITER_CONFIG: WriterConfig = { flushIntervalMs: 1000, maxPendingBatches: 60 };
+
+export type StorageLog = (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
+
+export interface WriterStatus {
+  healthy: boolean;
+  lastError: string;
+  lastFlushMs: number;
+  lastFlushDurationMs: number;
+  flushes: number;
+  failures: number;
+  pendingBatches: number;
+  droppedRows: number;
+  rowsWritten: number;
+}
+
+export class StorageWriter implements Lifecycle {
+  private readonly cfg: WriterConfig;
+  private apply: BatchApplier | undefined;
+  private pending: AggregateBatch[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  healthy = true;
+  lastError = '';
+  lastFlushMs = 0;
+  lastFlushDurationMs = 0;
+  flushes = 0;
+  failures = 0;
+  /** Rows lost because the database kept failing past maxPendingBatches. */
+  droppedRows = 0;
+  rowsWritten = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly drain: () => AggregateBatch,
+    config: Partial<WriterConfig> = {},
+    private readonly log: StorageLog = () => {},
+    private readonly clock: Clock = Date.now,
+  ) {
+    this.cfg = { ...DEFAULT_WRITER_CONFIG, ...config };
+  }
+
+  async start(): Promise<void> {
+    if (this.timer !== undefined || this.stopped) return;
+    this.timer = setInterval(() => this.flush(), this.cfg.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Drains and writes now; returns whether everything pending reached the database. Never throws. */
+  flush(): boolean {
+    const batch = this.drain();
+    if (batchRowCount(batch) > 0) this.pending.push(batch);
+    while (this.pending.length > this.cfg.maxPendingBatches) this.droppedRows += batchRowCount(this.pending.shift()!);
+    if (this.pending.length === 0) return true;
+    const t0 = this.clock();
+    try {
+      this.apply ??= createBatchApplier(this.db);
+      const apply = this.apply;
+      const pending = this.pending;
+      this.db.transaction(() => {
+        const rolled = rollupWatermarks(this.db);
+        for (const b of pending) apply(b, rolled);
+      })();
+      for (const b of pending) this.rowsWritten += batchRowCount(b);
+      this.pending = [];
+      this.flushes++;
+      this.lastFlushMs = this.clock();
+      this.lastFlushDurationMs = this.lastFlushMs - t0;
+      if (!this.healthy) this.log('info', 'storage writes recovered');
+      this.healthy = true;
+      this.lastError = '';
+      return true;
+    } catch (e) {
+      this.failures++;
+      const code = (e as { code?: unknown }).code;
+      const msg = `${typeof code === 'string' ? code + ': ' : ''}${e instanceof Error ? e.message : String(e)}`;
+      if (this.healthy) this.log('error', `storage write failed, keeping ${this.pending.length} batch(es) for retry`, e);
+      this.healthy = false;
+      this.lastError = msg;
+      return false;
+    }
+  }
+
+  status(): WriterStatus {
+    return {
+      healthy: this.healthy, lastError: this.lastError, lastFlushMs: this.lastFlushMs,
+      lastFlushDurationMs: this.lastFlushDurationMs, flushes: this.flushes, failures: this.failures,
+      pendingBatches: this.pending.length, droppedRows: this.droppedRows, rowsWritten: this.rowsWritten,
+    };
+  }
+
+  /** Final flush, then the timer stops. Does not close the database (its opener owns it). */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.flush();
+  }
+}
