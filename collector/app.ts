@@ -111,7 +111,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   const telemetry: ReceiverTelemetry = {
     accepted: (p, n) => self.receiverAccepted(p, n),
     refused: (p, reason, n) => self.receiverRefused(p, reason, n),
-    truncatedAttributes: (n) => self.spansDropped('decode', 'attribute_truncated', n),
+    truncatedAttributes: (n) => self.attributesTruncated(n),
     requestSize: (p, b) => self.requestSize(p, b),
     requestLatency: (p, s) => self.requestLatency(p, s),
   };

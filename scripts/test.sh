@@ -23,7 +23,10 @@ node scripts/run-node-tests.mjs collector storage services/loadgen scripts
 record node-tests ok
 
 step "Python tests (pytest: hotpath-django, django-demo)"
-.venv/bin/python -m pytest -q services/hotpath-django/tests services/django-demo/tests
+# Two runs: hotpath-django's tests configure Django themselves (pytest-django disabled there),
+# the demo's use pytest-django.
+.venv/bin/python -m pytest -q services/hotpath-django/tests
+.venv/bin/python -m pytest -q services/django-demo/tests
 record pytest ok
 
 step "Prometheus alert rules (promtool check rules + test rules)"
@@ -31,7 +34,7 @@ bash scripts/test-prometheus-rules.sh
 record promtool ok
 
 step "end-to-end: real Django + PostgreSQL + Redis -> Hotpath -> API and Prometheus"
-node --import tsx scripts/e2e.ts
+node --import tsx scripts/e2e/run.ts
 record e2e ok
 
 printf '\n=== summary\n'
