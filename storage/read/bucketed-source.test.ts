@@ -8,7 +8,8 @@ import { openDatabase, openReadonly } from '../database.js';
 import type { Database } from '../database.js';
 import { rollupStep } from '../rollup.js';
 import { StorageWriter } from '../writer.js';
-import { HOUR_MS, splitRange } from './bucketed-source.js';
+import { bucketedSource, HOUR_MS, splitRange } from './bucketed-source.js';
+import type { Filters } from './bucketed-source.js';
 import { listEndpoints } from './endpoints.js';
 import { makeRequest } from './test-requests.js';
 
@@ -61,5 +62,25 @@ describe('reading minute and hour tables together', () => {
     assert.deepEqual(splitRange(readDb, 'endpoint', { fromMs: H9, toMs: NOW }).hour, [H9, H9 + 2 * HOUR_MS]);
     writeDb.prepare('DELETE FROM endpoint_minute WHERE bucket_ms < ?').run(H9 + HOUR_MS);
     assert.deepEqual(totals(H9, NOW), [3, 700]);
+  });
+});
+
+describe('index choice for a window', () => {
+  const plan = (table: string, filters: Filters): string[] => {
+    const src = bucketedSource(readDb, table, 'count', { fromMs: NOW - HOUR_MS, toMs: NOW }, filters);
+    const rows = readDb.prepare(`EXPLAIN QUERY PLAN SELECT * FROM ${src.sql}`).all(...src.params) as { detail: string }[];
+    return rows.map((r) => r.detail).filter((d) => d.startsWith('SEARCH') || d.startsWith('SCAN'));
+  };
+
+  test('a service filter alone reads the window by bucket_ms, not the service through the series index', () => {
+    const steps = plan('endpoint', { service: 'shop', kind: 'request' });
+    assert.ok(steps.length > 0);
+    for (const d of steps) assert.match(d, /\(bucket_ms>\? AND bucket_ms<\?\)/, d);
+  });
+
+  test('a filter pinning service and route uses the series index with the time range', () => {
+    const steps = plan('endpoint', { service: 'shop', route: 'books/' });
+    assert.ok(steps.length > 0);
+    for (const d of steps) assert.match(d, /_series \(service=\? AND route=\? AND bucket_ms>\? AND bucket_ms<\?\)/, d);
   });
 });

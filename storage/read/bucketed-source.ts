@@ -20,17 +20,42 @@ export interface SqlPart {
   params: (string | number)[];
 }
 
-/** ` AND col = ?` for each present filter, in a fixed order so equal filter sets share one statement. */
-export function filterSql(filters: Filters, only: readonly FilterColumn[] = FILTER_ORDER): SqlPart {
+/**
+ * ` AND col = ?` for each present filter, in a fixed order so equal filter sets share one statement.
+ * With `unindexed`, the columns are written `+col` so SQLite cannot pick an index on them.
+ */
+export function filterSql(filters: Filters, only: readonly FilterColumn[] = FILTER_ORDER, unindexed = false): SqlPart {
   let sql = '';
   const params: string[] = [];
   for (const col of FILTER_ORDER) {
     const v = filters[col];
     if (v === undefined || !only.includes(col)) continue;
-    sql += ` AND ${col} = ?`;
+    sql += unindexed ? ` AND +${col} = ?` : ` AND ${col} = ?`;
     params.push(v);
   }
   return { sql, params };
+}
+
+/** Columns of each bucketed table's `*_series` index before `bucket_ms` (migrations/001-initial.ts). */
+const SERIES_INDEX: Record<string, readonly FilterColumn[]> = {
+  endpoint: ['service', 'route'],
+  background: ['service'],
+  query: ['service', 'fingerprint'],
+  query_route: ['service', 'route'],
+  finding: ['service', 'route'],
+};
+
+/**
+ * Filters for a bucketed table. The database has no ANALYZE statistics, so SQLite prefers any
+ * equality on an index to the primary key's bucket_ms range: with `service = ?` alone it read the
+ * service's whole history through the series index (compare, 7 d window: 48 ms, 25 ms once bounded
+ * by bucket_ms; api-latency.bench.ts, 50 endpoints). The series index is only allowed when it pins
+ * every column before bucket_ms; otherwise the time range on the primary key bounds the work.
+ */
+function bucketFilters(table: string, filters: Filters, only: readonly FilterColumn[] | undefined): SqlPart {
+  const applied = (c: FilterColumn) => filters[c] !== undefined && (only === undefined || only.includes(c));
+  const series = SERIES_INDEX[table] ?? [];
+  return filterSql(filters, only, !(series.length > 0 && series.every(applied)));
 }
 
 /** The pieces of a range served by hour rows and by minute rows, so no bucket is counted twice. */
@@ -58,8 +83,10 @@ export function splitRange(db: Database, table: string, range: TimeRange): Range
 }
 
 /**
- * `(SELECT cols FROM t_hour ... UNION ALL SELECT cols FROM t_minute ...)` over the split range with
- * the filters applied in both branches; use it as a FROM source.
+ * `(SELECT cols FROM t_hour ... UNION ALL SELECT cols FROM t_minute ... UNION ALL ...)` over the split
+ * range with the filters applied in every branch; use it as a FROM source. The two minute edges are
+ * separate branches rather than one OR, so a key condition pushed into them (pageQuantiles) can seek
+ * the series index in each range instead of scanning both.
  */
 export function bucketedSource(
   db: Database,
@@ -70,12 +97,10 @@ export function bucketedSource(
   only?: readonly FilterColumn[],
 ): SqlPart {
   const s = splitRange(db, table, range);
-  const f = filterSql(filters, only);
-  const sql =
-    `(SELECT ${columns} FROM ${table}_hour WHERE bucket_ms >= ? AND bucket_ms < ?${f.sql}` +
-    ` UNION ALL SELECT ${columns} FROM ${table}_minute WHERE ` +
-    `((bucket_ms >= ? AND bucket_ms < ?) OR (bucket_ms >= ? AND bucket_ms < ?))${f.sql})`;
-  return { sql, params: [...s.hour, ...f.params, ...s.minuteHead, ...s.minuteTail, ...f.params] };
+  const f = bucketFilters(table, filters, only);
+  const branch = (t: string) => `SELECT ${columns} FROM ${t} WHERE bucket_ms >= ? AND bucket_ms < ?${f.sql}`;
+  const sql = `(${branch(`${table}_hour`)} UNION ALL ${branch(`${table}_minute`)} UNION ALL ${branch(`${table}_minute`)})`;
+  return { sql, params: [...s.hour, ...f.params, ...s.minuteHead, ...f.params, ...s.minuteTail, ...f.params] };
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -104,7 +129,7 @@ export function seriesSource(
   stepMs: number,
 ): SqlPart {
   if (stepMs >= HOUR_MS) return bucketedSource(db, table, columns, range, filters, only);
-  const f = filterSql(filters, only);
+  const f = bucketFilters(table, filters, only);
   return {
     sql: `(SELECT ${columns} FROM ${table}_minute WHERE bucket_ms >= ? AND bucket_ms < ?${f.sql})`,
     params: [range.fromMs, range.toMs, ...f.params],

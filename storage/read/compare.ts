@@ -2,6 +2,9 @@ import type { Database } from 'better-sqlite3';
 import { bucketedSource, ratio, round3 } from './bucketed-source.js';
 import type { TimeRange } from './bucketed-source.js';
 import { prepared } from './statement-cache.js';
+import { mergedSketchSql } from '../sketch-sql.js';
+
+const SKETCH = mergedSketchSql();
 
 export interface VersionStats {
   count: number;
@@ -61,11 +64,11 @@ function grouped(db: Database, table: 'endpoint' | 'query', range: TimeRange, se
   const sql = isEndpoint
     ? `WITH g AS MATERIALIZED (
          SELECT version, method || ' ' || route AS key, SUM(count) AS count, SUM(total_ms) AS total_ms,
-                SUM(db_count) AS extra, ddsketch_merge_agg(sketch) AS sk
+                SUM(db_count) AS extra, ${SKETCH} AS sk
          FROM ${src.sql} WHERE version IN (?, ?) GROUP BY version, method, route)
        SELECT version, key, count, total_ms, extra, ddsketch_quantile(sk, 0.95) AS p95 FROM g`
     : `WITH g AS MATERIALIZED (
-         SELECT version, fingerprint AS key, SUM(calls) AS count, SUM(total_ms) AS total_ms, ddsketch_merge_agg(sketch) AS sk
+         SELECT version, fingerprint AS key, SUM(calls) AS count, SUM(total_ms) AS total_ms, ${SKETCH} AS sk
          FROM ${src.sql} WHERE version IN (?, ?) GROUP BY version, fingerprint)
        SELECT version, key, count, total_ms, 0 AS extra, ddsketch_quantile(sk, 0.95) AS p95 FROM g`;
   return prepared(db, sql).all(...src.params, ...versions) as Group[];

@@ -7,6 +7,9 @@ import { listFindings } from './findings.js';
 import type { FindingSummary } from './findings.js';
 import { stringArray } from './json-column.js';
 import { prepared } from './statement-cache.js';
+import { mergedSketchSql } from '../sketch-sql.js';
+
+const SKETCH = mergedSketchSql();
 
 export interface EndpointKey {
   service: string;
@@ -100,7 +103,7 @@ function seriesOf(db: Database, range: TimeRange, filters: Filters, stepMs: numb
   const sql = `
     WITH g AS MATERIALIZED (
       SELECT (bucket_ms / ?) * ? AS t, SUM(count) AS count, SUM(errors) AS errors, SUM(total_ms) AS total_ms,
-             ddsketch_merge_agg(sketch) AS sk, SUM(db_ms) AS db_ms, SUM(db_count) AS db_queries,
+             ${SKETCH} AS sk, SUM(db_ms) AS db_ms, SUM(db_count) AS db_queries,
              SUM(cache_ms) AS cache_ms, SUM(template_ms) AS template_ms, SUM(middleware_ms) AS middleware_ms,
              SUM(outbound_ms) AS outbound_ms, SUM(self_ms) AS self_ms
       FROM ${src.sql} GROUP BY t
@@ -128,7 +131,7 @@ function topQueries(db: Database, range: TimeRange, filters: Filters, ep: Endpoi
   const sql = `
     WITH g AS MATERIALIZED (
       SELECT service, fingerprint, SUM(calls) AS calls, SUM(duplicates) AS duplicates, SUM(total_ms) AS total_ms,
-             MAX(max_ms) AS max_ms, ddsketch_merge_agg(sketch) AS sk
+             MAX(max_ms) AS max_ms, ${SKETCH} AS sk
       FROM ${src.sql} GROUP BY service, fingerprint
     )
     SELECT g.fingerprint, g.calls, g.duplicates, g.total_ms, g.max_ms, ddsketch_quantile(g.sk, 0.95) AS p95_ms,

@@ -4,8 +4,11 @@ import type { FilterColumn, Filters, TimeRange } from './bucketed-source.js';
 import { pageOf } from './page.js';
 import type { Page, PageRequest } from './page.js';
 import { stringArray } from './json-column.js';
-import { joinKey, keyExpr, pageKeys, pageQuantiles } from './page-quantiles.js';
+import { joinKey, pageQuantiles } from './page-quantiles.js';
 import { prepared } from './statement-cache.js';
+import { mergedSketchSql } from '../sketch-sql.js';
+
+const SKETCH = mergedSketchSql();
 
 export interface QueryRouteRef {
   method: string;
@@ -77,28 +80,34 @@ export function listQueries(
   const perRoute = filters.route !== undefined || filters.method !== undefined;
   const cols: readonly FilterColumn[] = perRoute ? ['service', 'version', 'fingerprint', 'method', 'route'] : ['service', 'version', 'fingerprint'];
   const src = bucketedSource(db, perRoute ? 'query_route' : 'query', STAT_COLUMNS, range, filters, cols);
-  const q = sort === 'p95' ? ', ddsketch_quantile(ddsketch_merge_agg(sketch), 0.95) AS sort_q' : '';
+  const ranked = sort === 'p95';
+  // Ranked by sums, the page's p95 is merged afterwards from its own rows (page-quantiles.ts); the
+  // p95 sort needs every group's merged sketch, so its page reads them from the same pass.
   const sql = `
     WITH g AS MATERIALIZED (
       SELECT service, fingerprint, SUM(calls) AS calls, SUM(requests) AS requests, SUM(errors) AS errors,
-             SUM(duplicates) AS duplicates, SUM(total_ms) AS total_ms, MAX(max_ms) AS max_ms${q}
+             SUM(duplicates) AS duplicates, SUM(total_ms) AS total_ms, MAX(max_ms) AS max_ms
+             ${ranked ? `, ${SKETCH} AS sk` : ''}
       FROM ${src.sql}
       GROUP BY service, fingerprint
+    ), p AS MATERIALIZED (
+      SELECT * FROM (SELECT *${ranked ? ', ddsketch_quantile(sk, 0.95) AS sort_q' : ''} FROM g) AS g
+      ORDER BY ${ORDER_BY[sort]}, g.service, g.fingerprint LIMIT ? OFFSET ?
     )
     SELECT g.service, g.fingerprint, g.calls, g.requests, g.errors, g.duplicates, g.total_ms, g.max_ms,
-           q.normalized, q.operation, q.tables, q.db_system
-    FROM g LEFT JOIN queries q ON q.service = g.service AND q.fingerprint = g.fingerprint
-    ORDER BY ${ORDER_BY[sort]}, g.service, g.fingerprint
-    LIMIT ? OFFSET ?`;
-  const rows = prepared(db, sql).all(...src.params, page.limit + 1, page.offset) as RawQuery[];
+           ${ranked ? 'ddsketch_quantile(g.sk, 0.95)' : 'NULL'} AS p95_ms, q.normalized, q.operation, q.tables, q.db_system
+    FROM p AS g LEFT JOIN queries q ON q.service = g.service AND q.fingerprint = g.fingerprint
+    ORDER BY ${ORDER_BY[sort]}, g.service, g.fingerprint`;
+  const rows = prepared(db, sql).all(...src.params, page.limit + 1, page.offset) as (RawQuery & { p95_ms: number | null })[];
   const result = pageOf(rows, page);
-  const keyOf = (r: RawQuery) => joinKey([r.service, r.fingerprint]);
-  const p95 = pageQuantiles(db, src, keyExpr(['service', 'fingerprint']), pageKeys(result.items, page.offset, result.nextOffset, keyOf), [0.95]);
+  if (!ranked) {
+    const keys = result.items.map((r) => [r.service, r.fingerprint]);
+    const p95 = pageQuantiles(db, src, ['service', 'fingerprint'], keys, [0.95]);
+    for (const r of result.items) r.p95_ms = p95.get(joinKey([r.service, r.fingerprint]))?.[0] ?? null;
+  }
   const routes = routesOf(db, range, filters, [...new Set(result.items.map((r) => r.fingerprint))]);
   return {
-    items: result.items.map((r) =>
-      toQueryStats({ ...r, p95_ms: p95.get(keyOf(r))?.[0] ?? null }, routes.get(keyOf(r)) ?? []),
-    ),
+    items: result.items.map((r) => toQueryStats(r, routes.get(joinKey([r.service, r.fingerprint])) ?? [])),
     nextOffset: result.nextOffset,
   };
 }

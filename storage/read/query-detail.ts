@@ -9,6 +9,9 @@ import { listSlowQueries } from './slow-queries.js';
 import type { SlowQuery } from './slow-queries.js';
 import { stringArray } from './json-column.js';
 import { prepared } from './statement-cache.js';
+import { mergedSketchSql } from '../sketch-sql.js';
+
+const SKETCH = mergedSketchSql();
 
 export interface QuerySeriesPoint {
   time: string;
@@ -73,7 +76,7 @@ function seriesOf(db: Database, range: TimeRange, filters: Filters, stepMs: numb
     perRoute ? ['service', 'version', 'fingerprint', 'method', 'route'] : ['service', 'version', 'fingerprint'], stepMs);
   const sql = `WITH g AS MATERIALIZED (
       SELECT (bucket_ms / ?) * ? AS t, SUM(calls) AS calls, SUM(total_ms) AS total_ms, MAX(max_ms) AS max_ms,
-             ddsketch_merge_agg(sketch) AS sk
+             ${SKETCH} AS sk
       FROM ${src.sql} GROUP BY t)
     SELECT t, calls, total_ms, max_ms, ddsketch_quantile(sk, 0.95) AS p95 FROM g ORDER BY t`;
   type Raw = { t: number; calls: number; total_ms: number; max_ms: number; p95: number | null };

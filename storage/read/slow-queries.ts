@@ -54,7 +54,10 @@ export function listSlowQueries(
   sort: SlowQuerySort,
   page: PageRequest,
 ): Page<SlowQuery> {
-  const f = filterSql(filters, ['service', 'version', 'method', 'route', 'fingerprint']);
+  // The (service, fingerprint, time_ms) index only when both are pinned: with the service alone,
+  // SQLite (no ANALYZE statistics) read the service's whole log instead of the window (see bucketed-source.ts).
+  const pinned = filters.service !== undefined && filters.fingerprint !== undefined;
+  const f = filterSql(filters, ['service', 'version', 'method', 'route', 'fingerprint'], !pinned);
   const sql = `SELECT time_ms, service, version, method, route, trace_id, span_id, duration_ms, fingerprint,
       operation, rows, statement, raw FROM slow_queries WHERE time_ms >= ? AND time_ms < ?${f.sql}
     ORDER BY ${ORDER_BY[sort]} LIMIT ? OFFSET ?`;

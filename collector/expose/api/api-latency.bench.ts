@@ -1,8 +1,12 @@
 // Latency of the hot API routes on a database with a day of realistic history.
-// Run: node --import tsx collector/expose/api/api-latency.bench.ts [endpoints=50] [hours=24] [db-file]
-// With db-file the database is kept (and reused when it exists, skipping the load).
+// Run: node --import tsx collector/expose/api/api-latency.bench.ts [endpoints=50] [hours=24] [db-file] [writer-rps=0]
+// With db-file the database is kept (and reused when it exists, skipping the load). With writer-rps > 0
+// a child process (bench-writer-child.ts) ingests that many requests per second into the same file,
+// one StorageWriter flush per second, while the routes are timed: readers must not wait on it.
+// "Now" is 12:37, not on the hour, so 24 h windows read ragged minute edges as in production.
 // Volume per simulated minute: every endpoint gets 2 requests with 4 queries each (one in 50 an N+1),
 // so 50 endpoints x 24 h = 72k endpoint rows, 288k query-route rows, plus the hour rollups.
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,17 +15,14 @@ import { Aggregator } from '../../aggregate/aggregator.js';
 import { openDatabase, openReadonly } from '../../../storage/database.js';
 import { rollupStep } from '../../../storage/rollup.js';
 import { StorageWriter } from '../../../storage/writer.js';
-import { makeRequest } from '../../../storage/read/test-requests.js';
+import { BENCH_NOW, fp, loadMinute } from './bench-load.js';
 import { createApiApp } from './create-api.js';
 
 const ENDPOINTS = Number(process.argv[2] ?? 50);
 const HOURS = Number(process.argv[3] ?? 24);
+const WRITER_RPS = Number(process.argv[5] ?? 0);
 const ITERATIONS = 200;
-const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
-
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const fp = (n: number) => n.toString(16).padStart(16, '0');
+const NOW = BENCH_NOW;
 
 const dir = mkdtempSync(join(tmpdir(), 'hotpath-bench-'));
 const path = process.argv[4] ?? join(dir, 'bench.db');
@@ -35,21 +36,7 @@ const t0 = performance.now();
 let requests = 0;
 for (let minute = 0; !reuse && minute < HOURS * 60; minute++) {
   clockMs = NOW - HOURS * 3_600_000 + minute * 60_000;
-  for (let e = 0; e < ENDPOINTS; e++) {
-    for (let k = 0; k < 2; k++) {
-      const queries = [0, 1, 2, 3].map((q) => ({
-        fingerprint: fp(e * 4 + q), normalized: `SELECT * FROM t${e} WHERE c${q} = ?`, ms: 1 + rand() * 20 * (q + 1),
-      }));
-      const nPlusOne = rand() < 0.02;
-      const durationMs = 20 + rand() * 300 * (1 + (e % 5));
-      agg.consume(makeRequest({
-        traceId: (++requests).toString(16).padStart(32, '0'), startMs: clockMs + k * 1000, durationMs,
-        service: e % 10 === 0 ? 'blog' : 'shop', version: `1.${Math.floor(minute / 480)}`,
-        route: `r${e}/<int:pk>/`, queries, templateMs: 5, middlewareMs: 2,
-        findings: nPlusOne ? [{ type: 'n_plus_one', fingerprint: fp(e * 4), occurrences: 4, totalMs: 40, spanIds: [], suggestion: 'use prefetch_related' }] : [],
-      }));
-    }
-  }
+  requests += loadMinute(agg, ENDPOINTS, clockMs, `1.${Math.floor(minute / 480)}`);
   writer.flush();
   while (rollupStep(db, clockMs)) {}
 }
@@ -61,7 +48,13 @@ console.log(
     `query_route_minute ${rows('query_route_minute')}, endpoint_hour ${rows('endpoint_hour')}, ` +
     `file ${(statSync(path).size / 1e6).toFixed(1)} MB`,
 );
+db.close();
 
+const child = WRITER_RPS > 0
+  ? fork(new URL('./bench-writer-child.ts', import.meta.url), [path, String(ENDPOINTS), String(WRITER_RPS)], {
+      execArgv: ['--import', 'tsx'],
+    })
+  : undefined;
 const readDb = openReadonly(path);
 const app = createApiApp({ db: readDb, clock: () => NOW });
 const server = app.listen(0, '127.0.0.1');
@@ -70,20 +63,25 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 const ROUTES = [
   '/api/v1/services',
-  '/api/v1/endpoints',
+  '/api/v1/endpoints?window=15m',
   '/api/v1/endpoints?window=1h',
+  '/api/v1/endpoints',
   '/api/v1/endpoints?sort=p95',
   '/api/v1/endpoints?window=7d',
   '/api/v1/endpoints/shop/GET/r1%2F%3Cint%3Apk%3E%2F',
   '/api/v1/endpoints/shop/GET/r1%2F%3Cint%3Apk%3E%2F?window=1h',
-  '/api/v1/queries',
+  '/api/v1/queries?window=15m',
   '/api/v1/queries?window=1h',
+  '/api/v1/queries',
+  '/api/v1/queries?service=shop&route=r1%2F%3Cint%3Apk%3E%2F',
   `/api/v1/queries/${fp(4)}`,
   '/api/v1/slow-queries',
   '/api/v1/findings',
-  `/api/v1/compare?service=shop&from_version=1.0&to_version=1.2`,
+  `/api/v1/compare?service=shop&from_version=1.0&to_version=1.2&window=7d`,
 ];
 
+// A second of warm-up lets the writer child start flushing before anything is timed.
+if (child !== undefined) await new Promise((r) => setTimeout(r, 3000));
 const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 for (const route of ROUTES) {
   const times: number[] = [];
@@ -97,7 +95,10 @@ for (const route of ROUTES) {
   times.sort((a, b) => a - b);
   console.log(`${route.padEnd(62)} p50 ${pct(times, 0.5).toFixed(2).padStart(8)} ms  p99 ${pct(times, 0.99).toFixed(2).padStart(8)} ms`);
 }
+if (child !== undefined) {
+  child.send('stop');
+  await new Promise((r) => child.once('exit', r));
+}
 server.close();
 readDb.close();
-db.close();
 rmSync(dir, { recursive: true, force: true });
