@@ -9,6 +9,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { HotpathError } from '../errors.js';
 import { startTestReceivers, type TestReceivers } from './testing.js';
+import { NO_TELEMETRY } from './ingest.js';
 
 function realSpans(name = 'GET books/') {
   const memory = new InMemorySpanExporter();
@@ -191,6 +192,30 @@ describe('OTLP/HTTP receiver on bad input', () => {
       assert.equal((await send('Bearer s3cret-token')).status, 200);
     } finally {
       await secured.close();
+    }
+  });
+});
+
+describe('refusal accounting', () => {
+  test('every refused export is counted once with its reason, from transport errors to a full queue', async () => {
+    const refused: string[] = [];
+    const telemetry = { ...NO_TELEMETRY, refused: (p: string, reason: string, n: number) => void refused.push(`${p}:${reason}:${n}`) };
+    const rx = await startTestReceivers({ token: 't', queueMaxSpans: 1, telemetry });
+    try {
+      const auth = { authorization: 'Bearer t' };
+      const post = (headers: Record<string, string>, body: Uint8Array<ArrayBuffer> = new Uint8Array(validProto)) =>
+        fetch(rx.httpUrl, { method: 'POST', headers: { 'content-type': PROTO, ...headers }, body });
+      assert.equal((await post({})).status, 401);
+      assert.equal((await post({ ...auth, 'content-type': 'text/plain' })).status, 415);
+      assert.equal((await fetch(rx.httpUrl, { headers: auth })).status, 405);
+      assert.equal((await post(auth, new Uint8Array([0x0b]))).status, 400);
+      rx.queue.pause();
+      assert.equal((await post(auth)).status, 200);
+      assert.equal((await post(auth)).status, 429);
+      assert.deepEqual(refused, ['http:unauthenticated:0', 'http:unsupported_media_type:0', 'http:method_not_allowed:0', 'http:decode:0', 'http:queue_full:0']);
+    } finally {
+      rx.queue.resume();
+      await rx.close();
     }
   });
 });

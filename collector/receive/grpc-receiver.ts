@@ -121,6 +121,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
       cb(null, encodeExportResponse('proto', result.rejected, result.message));
     } catch (e) {
       const err = asHotpathError(e);
+      this.ingest.recordRefusal('grpc', err);
       if (err.code === 'INTERNAL') this.onError(err);
       const trailer = new Metadata();
       if (err.retryAfterSeconds !== undefined) trailer.set('google.rpc.retryinfo-bin', encodeRetryInfo(err.retryAfterSeconds));

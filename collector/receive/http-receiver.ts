@@ -136,7 +136,7 @@ export class OtlpHttpReceiver implements Lifecycle {
       }
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > this.opts.maxBodyBytes) throw new HotpathError('PAYLOAD_TOO_LARGE', `request body over the ${this.opts.maxBodyBytes}-byte limit`);
-      this.ingest.precheck('http');
+      this.ingest.precheck();
       const wire = await readBody(req, this.opts.maxBodyBytes);
       this.telemetry.requestSize('http', wire.length);
       const body = encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate'
@@ -151,6 +151,7 @@ export class OtlpHttpReceiver implements Lifecycle {
       res.end(out);
     } catch (e) {
       const err = asHotpathError(e);
+      this.ingest.recordRefusal('http', err);
       if (err.code === 'INTERNAL') this.onError(err);
       this.fail(res, format ?? 'json', err);
     } finally {

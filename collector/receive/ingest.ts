@@ -42,20 +42,31 @@ export interface IngestDeps {
   admission: () => HotpathError | null;
 }
 
+/** Metric `reason` labels for refusals; other codes use their lower-cased name. */
+const REFUSAL_REASON: Partial<Record<HotpathError['code'], string>> = {
+  DECODE_FAILED: 'decode',
+  OVERLOADED: 'queue_full',
+};
+
 export class Ingest {
   constructor(private readonly deps: IngestDeps) {}
 
+  /** Spans carried by refused exports, when known (a refusal before decoding carries none). */
+  private readonly refusedSpans = new WeakMap<HotpathError, number>();
+
   /** Refuses early, before the body is read, when no export could be accepted now. */
-  precheck(protocol: Protocol): void {
+  precheck(): void {
     const blocked = this.deps.admission();
-    if (blocked !== null) {
-      this.deps.telemetry.refused(protocol, blocked.code.toLowerCase(), 0);
-      throw blocked;
-    }
-    if (!this.deps.queue.hasRoom()) {
-      this.deps.telemetry.refused(protocol, 'queue_full', 0);
-      throw this.overloaded();
-    }
+    if (blocked !== null) throw blocked;
+    if (!this.deps.queue.hasRoom()) throw this.overloaded();
+  }
+
+  /**
+   * Counts one refused export, whatever refused it (transport, admission, decoder, queue): the
+   * receivers call this from their single error path, so every refusal is counted exactly once.
+   */
+  recordRefusal(protocol: Protocol, err: HotpathError): void {
+    this.deps.telemetry.refused(protocol, REFUSAL_REASON[err.code] ?? err.code.toLowerCase(), this.refusedSpans.get(err) ?? 0);
   }
 
   private overloaded(): HotpathError {
@@ -67,7 +78,7 @@ export class Ingest {
   /** Decodes and queues one ExportTraceServiceRequest. Throws HotpathError on refusal. */
   export(protocol: Protocol, format: WireFormat, body: Uint8Array): IngestResult {
     const { telemetry } = this.deps;
-    this.precheck(protocol);
+    this.precheck();
     let spans: Span[];
     let rejected: number;
     let message: string;
@@ -78,7 +89,6 @@ export class Ingest {
       message = r.rejectMessage;
       if (r.truncatedAttributes > 0) telemetry.truncatedAttributes(r.truncatedAttributes);
     } catch (e) {
-      telemetry.refused(protocol, 'decode', 0);
       if (e instanceof HotpathError) throw e;
       // The decoder's contract is to throw only HotpathError; anything else is our bug, still a 400
       // for this body rather than a crash.
@@ -86,8 +96,9 @@ export class Ingest {
     }
     if (rejected > 0) telemetry.refused(protocol, 'invalid_span', rejected);
     if (!this.deps.queue.offer(spans)) {
-      telemetry.refused(protocol, 'queue_full', spans.length);
-      throw this.overloaded();
+      const err = this.overloaded();
+      this.refusedSpans.set(err, spans.length);
+      throw err;
     }
     telemetry.accepted(protocol, spans.length);
     return { accepted: spans.length, rejected, message };
