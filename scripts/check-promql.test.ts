@@ -45,6 +45,6 @@ describe('query extraction', () => {
     const qs = collectQueries(join(ROOT, 'grafana', 'dashboards'), join(ROOT, 'prometheus', 'rules'));
     const kinds = new Set(qs.map((q) => q.kind));
     assert.deepEqual([...kinds].sort(), ['annotation', 'panel', 'rule', 'variable']);
-    assert.equal(qs.filter((q) => q.kind === 'rule').length, 18);
+    assert.equal(qs.filter((q) => q.kind === 'rule').length, 19);
   });
 });

@@ -142,7 +142,7 @@ describe('dashboards and rules against a real Prometheus', () => {
     });
     const r = await getJson(`${base}/api/v1/rules`);
     const rules = (r.data as { groups: { rules: { name: string; health: string; lastError?: string }[] }[] }).groups.flatMap((g) => g.rules);
-    assert.equal(rules.length, 18);
+    assert.equal(rules.length, 19);
     assert.deepEqual(rules.filter((x) => x.health !== 'ok').map((x) => `${x.name}: ${x.lastError}`), []);
   });
 
