@@ -26,6 +26,9 @@ import { StorageMaintenance } from '../storage/maintenance.js';
 import { analysisConfigFrom, assemblerConfigFrom } from './config/stage-configs.js';
 
 export const VERSION = '0.1.0';
+/** 20 x 250 ms: 5 s of retries, inside main.ts's 8 s shutdown deadline. */
+const SHUTDOWN_STORAGE_RETRIES = 20;
+const SHUTDOWN_STORAGE_RETRY_MS = 250;
 
 export interface HotpathApp {
   readonly ports: { grpc: number; http: number; api: number };
@@ -109,8 +112,17 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   );
 
   const telemetry: ReceiverTelemetry = {
-    accepted: (p, n) => self.receiverAccepted(p, n),
-    refused: (p, reason, n) => self.receiverRefused(p, reason, n),
+    accepted: (p, n) => {
+      self.receiverAccepted(p, n);
+      self.receiverRequest(p, 'ok');
+    },
+    // A refusal before the body is read carries 0 spans, so the refused-spans counter alone would
+    // hide an overload (found by scripts/reliability/overload.test.ts): count refused requests too.
+    // 'invalid_span' is a partial refusal inside an accepted request, already counted as 'ok'.
+    refused: (p, reason, n) => {
+      self.receiverRefused(p, reason, n);
+      if (reason !== 'invalid_span') self.receiverRequest(p, reason);
+    },
     truncatedAttributes: (n) => self.attributesTruncated(n),
     requestSize: (p, b) => self.requestSize(p, b),
     requestLatency: (p, s) => self.requestLatency(p, s),
@@ -153,19 +165,34 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
     onInternal,
   );
 
+  // Gauges and the dropped-spans counter are pulled from the pipeline when read (readyz, scrape),
+  // so /metrics is current without /readyz having been called first.
+  let droppedReported = 0;
+  const syncPipelineMetrics = (): ReturnType<Pipeline['stats']> => {
+    const p = pipeline.stats();
+    self.setQueueDepth('ingest', p.queued);
+    self.setAssemblerOpenRequests(p.inFlight);
+    self.setAssemblerBufferedSpans(pipeline.assembler.spanCount);
+    self.setFingerprintCacheSize(pipeline.fingerprints.size);
+    const dropped = pipeline.assembler.droppedSpans;
+    if (dropped > droppedReported) self.spansDropped('assemble', 'max_spans_per_request', dropped - droppedReported);
+    droppedReported = dropped;
+    return p;
+  };
   const health: HealthSource = {
     checks: () => {
       const st = writer.status();
-      const p = pipeline.stats();
-      self.setQueueDepth('ingest', p.queued);
-      self.setAssemblerOpenRequests(p.inFlight);
+      const p = syncPipelineMetrics();
       return [
         { name: 'accepting', ok: !draining, detail: draining ? 'draining for shutdown' : 'accepting OTLP exports' },
         { name: 'storage', ok: st.healthy, detail: st.healthy ? `last flush ${st.lastFlushDurationMs} ms` : st.lastError },
         { name: 'ingest_queue', ok: p.queued < config.ingest.queueMaxSpans, detail: `${p.queued}/${config.ingest.queueMaxSpans} spans queued` },
       ];
     },
-    scrape: (accept) => metrics.handleScrape(accept),
+    scrape: (accept) => {
+      syncPipelineMetrics();
+      return metrics.handleScrape(accept);
+    },
   };
   const api = createApiApp({
     db: readDb,
@@ -208,6 +235,14 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       await Promise.all([http.shutdown(), grpc.shutdown()]);
       await pipeline.shutdown();
       await writer.shutdown();
+      // Storage still failing at exit (lock held, disk full): these batches hold acknowledged data,
+      // so retry within main.ts's shutdown deadline before giving up loudly, never silently
+      // (found by scripts/reliability/storage-faults.test.ts: exit 0 with the batches dropped).
+      for (let i = 0; i < SHUTDOWN_STORAGE_RETRIES && writer.status().pendingBatches > 0; i++) {
+        await new Promise((r) => setTimeout(r, SHUTDOWN_STORAGE_RETRY_MS));
+        writer.flush();
+      }
+      const unwritten = writer.status();
       await maintenance.shutdown();
       if (apiServer !== null) {
         const s = apiServer;
@@ -217,8 +252,18 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
         });
       }
       if (readDb !== db) readDb.close();
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (e) {
+        // The flush above committed to the WAL, which SQLite replays on the next open; a failed
+        // checkpoint (disk still full: scripts/reliability/storage-faults.test.ts) loses nothing,
+        // so it must not turn a clean shutdown into a failed one.
+        log.warn({ err: e }, 'final WAL checkpoint failed; the data stays in the WAL');
+      }
       db.close();
+      if (unwritten.pendingBatches > 0) {
+        throw new HotpathError('STORAGE_FAILED', `exiting with ${unwritten.pendingBatches} aggregate batch(es) unwritten: ${unwritten.lastError}`);
+      }
       log.info(pipeline.stats(), 'hotpath stopped');
     },
   };

@@ -82,13 +82,20 @@ export function createBatchApplier(db: Database): BatchApplier {
   function writeRows(w: TableWriter, rows: readonly object[], rolled: ReadonlyMap<string, number>): void {
     const rolledBeforeMs = rolled.get(w.table.base) ?? 0;
     const fields = [...w.table.keys, ...w.table.values].map((c) => c.field);
+    // One parameter array per table, refilled per row and bound as an array: no per-row array
+    // and no spread call (thousands of rows a flush at 1,000 routes, bench/ scaling case).
+    const params: unknown[] = new Array<unknown>(fields.length + 1);
     for (const row of rows) {
       const r = row as Record<string, unknown>;
-      const values = fields.map((f) => bindValue(r[f]));
       const bucketMs = r['bucketMs'] as number;
-      w.minute.run(bucketMs, ...values);
+      params[0] = bucketMs;
+      for (let i = 0; i < fields.length; i++) params[i + 1] = bindValue(r[fields[i]!]);
+      w.minute.run(params);
       // Rollup already passed this hour: late data goes straight into the hour row as well.
-      if (bucketMs < rolledBeforeMs) w.hour.run(Math.floor(bucketMs / HOUR_MS) * HOUR_MS, ...values);
+      if (bucketMs < rolledBeforeMs) {
+        params[0] = Math.floor(bucketMs / HOUR_MS) * HOUR_MS;
+        w.hour.run(params);
+      }
     }
   }
 

@@ -40,6 +40,39 @@ describe('RequestAssembler', () => {
     assert.equal(asm.traceCount, 0);
   });
 
+  test('tick with a request budget emits at most that many due requests, oldest first, and says when more are due', () => {
+    let now = 1_000_000;
+    const out: AssembledRequest[] = [];
+    const asm = new RequestAssembler({}, (r) => out.push(r), () => now);
+    const roots = [djangoRequest(), djangoRequest(), djangoRequest()];
+    for (const r of roots) asm.add([r]);
+    now += 2_000;
+    assert.equal(asm.tick(2), true);
+    assert.deepEqual(out.map((r) => r.root), roots.slice(0, 2));
+    assert.equal(asm.tick(2), false);
+    assert.deepEqual(out.map((r) => r.root), roots);
+    assert.equal(asm.inFlight, 0);
+    assert.equal(asm.traceCount, 0);
+  });
+
+  test('a trace holding two requests keeps the spans of the second when the first is emitted', () => {
+    const { asm, out, advance } = harness();
+    const first = djangoRequest();
+    const q1 = dbSpan('SELECT 1', { traceId: first.traceId, parentSpanId: first.spanId });
+    asm.add([q1, first]);
+    advance(1_000);
+    const second = makeSpan({ traceId: first.traceId, spanId: nextSpanId(), kind: SpanKind.SERVER, parentIsRemote: true, parentSpanId: first.spanId });
+    const q2 = dbSpan('SELECT 2', { traceId: first.traceId, parentSpanId: second.spanId });
+    asm.add([q2]);
+    advance(1_000);
+    assert.equal(out.length, 1);
+    asm.add([second]);
+    advance(2_000);
+    assert.equal(out.length, 2);
+    assert.deepEqual(ids(out[1]!), [q2.spanId, second.spanId].sort());
+    assert.equal(asm.traceCount, 0);
+  });
+
   test('a deep chain sent in reverse order across batches becomes one request', () => {
     const { asm, out, advance } = harness();
     const root = djangoRequest();

@@ -58,11 +58,17 @@ export class RequestAssembler {
     }
   }
 
-  /** Emits requests whose grace period or idle timeout has passed, and due background groups. */
-  tick(): void {
+  /**
+   * Emits requests whose grace period or idle timeout has passed, and due background groups.
+   * With `maxRequests`, stops after that many completed requests and returns true when more are due
+   * (the caller continues on a later turn of the event loop, so exports are answered in between).
+   */
+  tick(maxRequests = Number.POSITIVE_INFINITY): boolean {
     const now = this.clock();
+    let emitted = 0;
     for (const g of this.ready) {
       if (now - g.rootMs < this.cfg.graceMs) break;
+      if (emitted++ >= maxRequests) return true;
       this.emit(g, false);
     }
     for (const g of this.pending) {
@@ -73,6 +79,7 @@ export class RequestAssembler {
     for (const g of this.background.values()) {
       if (now - g.firstMs >= this.cfg.backgroundFlushMs) this.emit(g, false);
     }
+    return false;
   }
 
   /** Shutdown: everything in flight is emitted; requests still missing their root are partial. */
@@ -260,8 +267,16 @@ export class RequestAssembler {
       const t = this.traces.get(g.traceId);
       if (t !== undefined && t.waiting.get(g.awaiting) === g) t.waiting.delete(g.awaiting);
     }
-    for (const s of g.spans) this.forget(s.traceId, s.spanId, g);
-    for (const id of g.droppedIds) this.forget(g.traceId, id, g);
+    const t = g.backgroundKey === '' ? this.traces.get(g.traceId) : undefined;
+    if (t !== undefined && t.waiting.size === 0 && t.owner.size === g.spans.length + g.droppedIds.length) {
+      // The common case: the trace holds nothing but this request. Every span and remembered id of
+      // g is owned by g, so equal sizes mean the whole trace state is g's: drop it in one step
+      // instead of one owner lookup and delete per span (~3% of collector time, bench/profile.ts).
+      this.traces.delete(g.traceId);
+    } else {
+      for (const s of g.spans) this.forget(s.traceId, s.spanId, g);
+      for (const id of g.droppedIds) this.forget(g.traceId, id, g);
+    }
     this.onRequest({
       traceId: g.traceId,
       root: g.root,

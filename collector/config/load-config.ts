@@ -17,7 +17,7 @@ export interface HotpathConfig {
     queueMaxSpans: number;
     retryAfterSeconds: number;
   };
-  assembler: { graceMs: number; idleTimeoutMs: number; maxRequestsInFlight: number; maxSpansPerRequest: number };
+  assembler: { graceMs: number; idleTimeoutMs: number; maxRequestsInFlight: number; maxSpansPerRequest: number; maxSpansInFlight: number };
   analysis: {
     nPlusOneMinCount: number;
     nPlusOneMinTotalMs: number;

@@ -64,6 +64,10 @@ export const SETTINGS: readonly Setting[] = [
   s('assembler.graceMs', 'HOTPATH_GRACE_MS', 2000, nonNegative, 'Wait for stragglers after a request root arrives'),
   s('assembler.idleTimeoutMs', 'HOTPATH_IDLE_TIMEOUT_MS', 30_000, positiveInt, 'Analyse a request without its root after this idle time (partial)'),
   s('assembler.maxRequestsInFlight', 'HOTPATH_MAX_REQUESTS_IN_FLIGHT', 20_000, positiveInt, 'Requests being assembled at once; the oldest is evicted past it'),
+  // The memory bound of the assembler (~0.6-0.8 KB a held span). It also bounds throughput: a
+  // sustained rate needs rate x (grace + ~0.1 s) spans in flight, so 200k allows ~95k spans/s at
+  // the default 2 s grace (bench/). Raise it with the rate, and the memory budget with it.
+  s('assembler.maxSpansInFlight', 'HOTPATH_MAX_SPANS_IN_FLIGHT', 200_000, positiveInt, 'Spans held by the assembler at once; the oldest request is evicted past it'),
   s('assembler.maxSpansPerRequest', 'HOTPATH_MAX_SPANS_PER_REQUEST', 2000, positiveInt, 'Spans kept per request; the rest are counted and dropped'),
   s('analysis.nPlusOneMinCount', 'HOTPATH_N_PLUS_ONE_MIN_COUNT', 5, positiveInt, 'N+1: repetitions of one query under one parent'),
   s('analysis.nPlusOneMinTotalMs', 'HOTPATH_N_PLUS_ONE_MIN_TOTAL_MS', 50, nonNegative, 'N+1: minimum time of the repetitions together (0 = count only)'),

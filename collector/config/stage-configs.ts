@@ -10,6 +10,7 @@ export function assemblerConfigFrom(c: HotpathConfig): AssemblerConfig {
     idleTimeoutMs: c.assembler.idleTimeoutMs,
     maxRequestsInFlight: c.assembler.maxRequestsInFlight,
     maxSpansPerRequest: c.assembler.maxSpansPerRequest,
+    maxSpansInFlight: c.assembler.maxSpansInFlight,
   });
 }
 

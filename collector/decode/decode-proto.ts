@@ -11,6 +11,7 @@ import type { Scalar } from './proto-any-value.js';
 import { readExceptionEvent, readKeyValue, walkLink } from './proto-attributes.js';
 import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
 import { checkSpan } from './span-checks.js';
+import { intern } from './intern.js';
 import { newResource, newSpan } from './span-factory.js';
 import {
   finishSpan, RESOURCE_KEYS, setResourceString, setSpanBool, setSpanNumber, setSpanString, SPAN_KEYS,
@@ -32,10 +33,36 @@ class ProtoDecoder {
   private rsIndex = 0;
   private ssIndex = 0;
   private spanIndex = 0;
+  private lastTraceAt = -1;
+  private lastTraceHex = '';
 
   constructor(body: Uint8Array, maxLen: number) {
     this.r = new ProtoReader(body);
     this.state = newFieldState(maxLen);
+  }
+
+  /**
+   * Hex of the trace id at buf[start, stop). Spans of one trace sit next to each other in an export
+   * (exporters batch in end order, a request's spans end together), so the previous span's string is
+   * reused when the bytes match: one string per trace instead of one per span, which the assembler
+   * then holds for the grace period (fewer bytes kept, fewer survivors for the GC to copy).
+   */
+  private traceHex(start: number, stop: number): string {
+    const buf = this.r.buf;
+    const len = stop - start;
+    if (len !== 16) return len === 8 ? bytesToHex(buf, start, stop) : '';
+    const prev = this.lastTraceAt;
+    if (prev >= 0) {
+      let i = 0;
+      while (i < 16 && buf[prev + i] === buf[start + i]) i++;
+      if (i === 16) {
+        this.lastTraceAt = start;
+        return this.lastTraceHex;
+      }
+    }
+    this.lastTraceAt = start;
+    this.lastTraceHex = bytesToHex(buf, start, stop);
+    return this.lastTraceHex;
   }
 
   /** Enters the length-delimited field whose tag was just read; returns the previous end to restore. */
@@ -145,14 +172,20 @@ class ProtoDecoder {
         const start = r.pos;
         const len = stop - start;
         const zero = allZero(r.buf, start, stop);
+        if (field === 1) {
+          traceLen = len;
+          traceZero = zero;
+          span.traceId = this.traceHex(start, stop);
+          r.pos = stop;
+          continue;
+        }
         const hex = len === 16 || len === 8 ? bytesToHex(r.buf, start, stop) : '';
-        if (field === 1) { traceLen = len; traceZero = zero; span.traceId = hex; }
-        else if (field === 2) { spanLen = len; spanZero = zero; span.spanId = hex; }
+        if (field === 2) { spanLen = len; spanZero = zero; span.spanId = hex; }
         else { parentLen = len; span.parentSpanId = zero ? '' : hex; } // all-zero parent = root
         r.pos = stop;
       } else if (field === 5) {
         r.expect(tag, WIRE_LEN, at);
-        span.name = r.string();
+        span.name = intern(r.string());
       } else if (field === 6) {
         r.expect(tag, WIRE_VARINT, at);
         span.kind = r.int64();

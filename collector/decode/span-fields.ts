@@ -12,6 +12,7 @@ import { UNKNOWN_SERVICE } from './span-factory.js';
 import { cut, cutSlot, MAX_SLOTS } from './field-state.js';
 import type { FieldState } from './field-state.js';
 import { urlHost } from './url-host.js';
+import { intern } from './intern.js';
 
 const A = conventions.attributes;
 
@@ -151,7 +152,8 @@ export function setSpanString(state: FieldState, span: Span, e: KeyEntry, raw: s
     span.dbParamsHash = cutSlot(state, span, e.group, paramsHash(raw)); // parameters are never stored (privacy rule)
     return;
   }
-  const value = cutSlot(state, span, slot, raw);
+  // Parameter hashes are unique per execution: interning them would only churn the table.
+  const value = slot === DB_PARAMS_HASH ? cutSlot(state, span, slot, raw) : intern(cutSlot(state, span, slot, raw));
   switch (slot) {
     case HTTP_METHOD: span.httpMethod = value; break;
     case HTTP_ROUTE: span.httpRoute = value; break;

@@ -1,7 +1,9 @@
 // Exact-text cache in front of fingerprintSql. Django sends a small set of distinct statement
 // texts over and over (values are %s placeholders, so the text repeats), which makes the per-span
 // cost one Map lookup. Bounded by entry count with LRU eviction (Map keeps insertion order; a hit
-// re-inserts the key so the first key is always the least recently used).
+// re-inserts the key so the first key is the least recently used). A hit on an entry placed within
+// the newest half of the order is not moved: it is far from eviction either way, and skipping the
+// delete + set on the hot path measured ~4% of collector time at 100k spans/s (bench/profile.ts).
 
 import type { SqlInfo } from '../../contract.js';
 import { fingerprintSql } from './fingerprint-sql.js';
@@ -14,7 +16,9 @@ export const DEFAULT_FINGERPRINT_CACHE_ENTRIES = 10_000;
 export const DEFAULT_MAX_CACHED_STATEMENT_CHARS = 16_384;
 
 export class FingerprintCache {
-  private readonly entries = new Map<string, SqlInfo>();
+  private readonly entries = new Map<string, { info: SqlInfo; placed: number }>();
+  /** Count of placements (inserts and moves to the newest end). */
+  private placements = 0;
   private readonly maxEntries: number;
   private readonly maxStatementChars: number;
   private evictionCount = 0;
@@ -32,9 +36,12 @@ export class FingerprintCache {
     const cached = this.entries.get(sql);
     if (cached !== undefined) {
       this.hitCount++;
-      this.entries.delete(sql);
-      this.entries.set(sql, cached);
-      return cached;
+      if (this.placements - cached.placed >= this.maxEntries >> 1) {
+        this.entries.delete(sql);
+        cached.placed = this.placements++;
+        this.entries.set(sql, cached);
+      }
+      return cached.info;
     }
     this.missCount++;
     const info = fingerprintSql(sql);
@@ -47,7 +54,7 @@ export class FingerprintCache {
       this.entries.delete(oldest);
       this.evictionCount++;
     }
-    this.entries.set(sql, info);
+    this.entries.set(sql, { info, placed: this.placements++ });
     return info;
   }
 

@@ -1,0 +1,139 @@
+// The collector under test: the compiled `dist/collector/main.js` (what `npm start` runs, without
+// tsx's load-time transform) in a child process pinned to one core with `taskset`, on ephemeral
+// loopback ports and a throw-away database. Its figures come from where an operator reads them:
+// /metrics, /readyz and /proc.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+const MAIN = join(ROOT, 'dist/collector/main.js');
+
+/** Rebuilds dist when any collector/storage source is newer than it (tsc emits even on type errors elsewhere). */
+export function ensureBuilt(log: (s: string) => void): void {
+  const built = (() => {
+    try {
+      return statSync(MAIN).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  const newest = Math.max(...['collector', 'storage', 'services/loadgen'].map((d) => newestTs(join(ROOT, d))));
+  if (built >= newest) return;
+  log('dist is stale: npm run build');
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) log(`build exited ${r.status}; using what it emitted`);
+}
+
+function newestTs(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && !e.name.startsWith('.')) t = Math.max(t, newestTs(p));
+    } else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export interface CollectorOptions {
+  cpu: number;
+  env?: Record<string, string>;
+  /** Directory for `node --cpu-prof` output. */
+  cpuProfDir?: string;
+  /** Another build's main.js (A/B comparisons of optimisations); default this tree's dist. */
+  main?: string;
+}
+
+export class CollectorProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    readonly ports: { http: number; grpc: number; api: number },
+  ) {}
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  static async start(o: CollectorOptions): Promise<CollectorProcess> {
+    const dir = mkdtempSync(join(tmpdir(), 'hotpath-bench-'));
+    const nodeArgs = o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`];
+    const child = spawn('taskset', ['-c', String(o.cpu), process.execPath, ...nodeArgs, o.main ?? MAIN], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOTPATH_DB: join(dir, 'bench.db'),
+        HOTPATH_OTLP_HTTP_PORT: '0',
+        HOTPATH_OTLP_GRPC_PORT: '0',
+        HOTPATH_API_PORT: '0',
+        HOTPATH_LOG_LEVEL: 'info',
+        ...o.env,
+      },
+    });
+    const ports = await new Promise<{ http: number; grpc: number; api: number }>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      child.once('exit', (code) => reject(new Error(`collector exited ${code} during start-up`)));
+      lines.on('line', (line) => {
+        if (!line.includes('hotpath started')) return;
+        const rec = JSON.parse(line) as { http: number; grpc: number; api: number };
+        resolve({ http: rec.http, grpc: rec.grpc, api: rec.api });
+      });
+    });
+    child.stdout!.resume();
+    return new CollectorProcess(child, dir, ports);
+  }
+
+  async get(path: string): Promise<{ status: number; body: string }> {
+    const res = await fetch(`http://127.0.0.1:${this.ports.api}${path}`);
+    return { status: res.status, body: await res.text() };
+  }
+
+  /** Sums of every sample of each metric family, optionally only samples whose labels contain `filter`. */
+  async metrics(): Promise<Metrics> {
+    // /readyz refreshes the queue-depth and open-request gauges (they are set when health is checked).
+    await this.get('/readyz');
+    return new Metrics((await this.get('/metrics')).body);
+  }
+
+  /** Peak resident set (VmHWM) in MB. */
+  peakRssMb(): number {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return m === null ? NaN : Number(m[1]) / 1024;
+  }
+
+  /** User + system CPU seconds used so far (all threads). */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export class Metrics {
+  private readonly samples: Array<[string, string, number]> = [];
+  constructor(text: string) {
+    for (const line of text.split('\n')) {
+      if (line === '' || line.startsWith('#')) continue;
+      const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+      if (m !== null) this.samples.push([m[1]!, m[2] ?? '', Number(m[3])]);
+    }
+  }
+
+  sum(name: string, filter = ''): number {
+    let t = 0;
+    for (const [n, labels, v] of this.samples) if (n === name && labels.includes(filter)) t += v;
+    return t;
+  }
+}

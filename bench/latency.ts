@@ -1,0 +1,108 @@
+// Memory, lag and API latency under ingest load.
+// - memory: VmHWM of a fresh collector after holding the max rate with >= 10,000 requests in flight;
+// - lag: marker requests (their own service and a unique route each) sent while the load runs; the
+//   lag is the time from the marker's export being acknowledged (its root has ended) until the API
+//   lists its route, minus the grace period the assembler waits by design;
+// - API: sequential GETs of the endpoints and queries lists on the sender's core, timed per call.
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { CollectorProcess } from './collector-process.js';
+import { offerLoad, type LoadResult, type Send } from './senders.js';
+import type { BatchSource } from './workload.js';
+
+export const MARKER_SERVICE = 'bench-marker';
+
+export function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+export async function memoryPeak(c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, concurrency: number): Promise<{ peakRssMb: number; peakInFlight: number; load: LoadResult }> {
+  let peakInFlight = 0;
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      const m = await c.metrics();
+      peakInFlight = Math.max(peakInFlight, m.sum('hotpath_assembler_open_requests'));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  const load = await offerLoad(send, source, rate, ms, concurrency);
+  done = true;
+  await sampler;
+  return { peakRssMb: c.peakRssMb(), peakInFlight, load };
+}
+
+function markerBatch(n: number): Buffer {
+  const spans: ReadableSpan[] = [];
+  const collect: SpanProcessor = { onStart: () => undefined, onEnd: (s) => void spans.push(s), forceFlush: async () => undefined, shutdown: async () => undefined };
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': MARKER_SERVICE }), spanProcessors: [collect] });
+  const tracer = provider.getTracer('opentelemetry.instrumentation.django', '0.55b0');
+  const now = Date.now();
+  const root = tracer.startSpan(`GET marker-${n}/`, { kind: SpanKind.SERVER, startTime: now - 5, attributes: { 'http.method': 'GET', 'http.route': `marker-${n}/`, 'http.status_code': 200 } });
+  const db = provider.getTracer('opentelemetry.instrumentation.psycopg', '0.55b0');
+  const q = db.startSpan('SELECT', { kind: SpanKind.CLIENT, startTime: now - 4, attributes: { 'db.system': 'postgresql', 'db.statement': `SELECT "m"."id" FROM "marker" "m" WHERE "m"."id" = ${n}` } }, trace.setSpan(context.active(), root));
+  q.end(now - 2);
+  root.end(now);
+  return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+}
+
+export interface LagApiResult {
+  lagMs: number[];
+  lostMarkers: number;
+  endpointsMs: number[];
+  queriesMs: number[];
+  load: LoadResult;
+}
+
+export async function lagAndApi(c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, graceMs: number, concurrency: number): Promise<LagApiResult> {
+  const r: LagApiResult = { lagMs: [], lostMarkers: 0, endpointsMs: [], queriesMs: [], load: undefined as unknown as LoadResult };
+  const outstanding = new Map<string, number>(); // route -> acknowledged at (ms)
+  let running = true;
+  const loadDone = offerLoad(send, source, rate, ms, concurrency).then((l) => {
+    r.load = l;
+  });
+  const markers = (async () => {
+    for (let n = 0; running; n++) {
+      const body = markerBatch(n);
+      if (await send(body)) outstanding.set(`marker-${n}/`, performance.now());
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  })();
+  const poll = (async () => {
+    const until = () => running || (outstanding.size > 0 && performance.now() < stopAt + graceMs + 10_000);
+    while (until()) {
+      const res = await c.get(`/api/v1/endpoints?window=15m&service=${MARKER_SERVICE}&limit=1000`);
+      const now = performance.now();
+      if (res.status === 200) {
+        for (const e of (JSON.parse(res.body) as { endpoints: Array<{ route: string }> }).endpoints) {
+          const at = outstanding.get(e.route);
+          if (at === undefined) continue;
+          r.lagMs.push(now - at - graceMs);
+          outstanding.delete(e.route);
+        }
+      }
+      await new Promise((res2) => setTimeout(res2, 50));
+    }
+    r.lostMarkers = outstanding.size;
+  })();
+  const api = (async () => {
+    while (running) {
+      for (const [path, into] of [['/api/v1/endpoints?window=15m', r.endpointsMs], ['/api/v1/queries?window=15m', r.queriesMs]] as const) {
+        const t0 = performance.now();
+        const res = await c.get(path);
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.body.slice(0, 200)}`);
+        into.push(performance.now() - t0);
+      }
+    }
+  })();
+  await loadDone;
+  const stopAt = performance.now();
+  running = false;
+  await Promise.all([markers, api, poll]);
+  return r;
+}

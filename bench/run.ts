@@ -1,0 +1,179 @@
+// `npm run bench [-- --quick] [-- --profile DIR]`: Hotpath's throughput, memory, lag and API latency
+// on Django-shaped OTLP traffic, side by side in one run (issue 7). The collector runs as a child
+// pinned to core 0; this process (the sender) pins itself to core 1. Progress goes to stderr; the
+// table and, as the last line, a JSON summary go to stdout.
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { CollectorProcess, ensureBuilt } from './collector-process.js';
+import { decodeCeiling } from './decode-ceiling.js';
+import { lagAndApi, memoryPeak, percentile } from './latency.js';
+import { costGrowth } from './scaling.js';
+import { grpcSender, httpSender, type Sender } from './senders.js';
+import { findMaxRate, saturation } from './throughput.js';
+import { BatchSource, buildWorkload, DJANGO_SHAPE, type Workload } from './workload.js';
+import { fmt, printTable, type Row } from './table.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const profIdx = argv.indexOf('--profile');
+const profileDir = profIdx >= 0 ? argv[profIdx + 1] : undefined;
+const P = quick
+  ? { requests: 2000, windowMs: 2000, decodeS: 1, bisect: 0, maxTrials: 2, lagMs: 3000, memExtraMs: 1500, scaleSpans: 20_000, gzipSearch: false }
+  : { requests: 6000, windowMs: 10_000, decodeS: 6, bisect: 2, maxTrials: 12, lagMs: 15_000, memExtraMs: 5000, scaleSpans: 100_000, gzipSearch: true };
+const GRACE_MS = 2000;
+// Exporters in flight at once: a fleet of Django workers exports in parallel (the OTel JS
+// exporter alone allows 30 concurrent exports).
+const HTTP_CONC = 16;
+const GRPC_CONC = 16;
+const COLLECTOR_CPU = 0;
+const SENDER_CPU = 1;
+
+const progress = (s: string): void => void process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}\n`);
+const t0 = performance.now();
+let cycle = 1;
+const source = (w: Workload, gzip: boolean): BatchSource => new BatchSource(w, (cycle += 10_000), gzip);
+
+/**
+ * The assembler's span bound (HOTPATH_MAX_SPANS_IN_FLIGHT, default 200k) caps the sustained rate at
+ * about 200k / (grace + 0.1 s) spans/s; it is raised here so the rate search finds the CPU limit.
+ */
+const COLLECTOR_ENV = { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' };
+
+async function withCollector<T>(env: Record<string, string>, fn: (c: CollectorProcess) => Promise<T>, prof = false): Promise<T> {
+  const c = await CollectorProcess.start({ cpu: COLLECTOR_CPU, env: { ...COLLECTOR_ENV, ...env }, ...(prof && profileDir !== undefined ? { cpuProfDir: profileDir } : {}) });
+  try {
+    return await fn(c);
+  } finally {
+    await c.stop();
+  }
+}
+
+interface ProtocolResult {
+  max: number;
+  perCpuS: number;
+  gzipMax: number;
+  gzipPerCpuS: number;
+}
+
+/** One collector per protocol: warm-up, capacity, rate search; then the same with gzip. */
+async function measureProtocol(kind: 'http' | 'grpc', w: Workload): Promise<ProtocolResult> {
+  return withCollector({}, async (c) => {
+    const out: ProtocolResult = { max: NaN, perCpuS: NaN, gzipMax: NaN, gzipPerCpuS: NaN };
+    for (const gzip of [false, true]) {
+      const label = `${kind}${gzip ? '+gzip' : ''}`;
+      const sender: Sender = kind === 'http' ? httpSender(c.ports.http, gzip, HTTP_CONC) : grpcSender(c.ports.grpc, gzip);
+      try {
+        if (!gzip) await saturation(c, sender.send, source(w, gzip), GRACE_MS); // warm-up: JIT, SQLite pages
+        const perCpuS = await saturation(c, sender.send, source(w, gzip), GRACE_MS);
+        progress(`${label}: collector capacity ${fmt(perCpuS)} spans per CPU-second`);
+        const search = !gzip || P.gzipSearch;
+        const r = search
+          ? await findMaxRate(c, sender.send, source(w, gzip), perCpuS, {
+              windowMs: P.windowMs,
+              graceMs: GRACE_MS,
+              concurrency: kind === 'http' ? HTTP_CONC : GRPC_CONC,
+              bisect: P.bisect,
+              maxTrials: P.maxTrials,
+              progress,
+            })
+          : { best: NaN };
+        if (search) progress(`${label}: highest sustained rate ${fmt(r.best)} spans/s`);
+        if (gzip) {
+          out.gzipPerCpuS = perCpuS;
+          out.gzipMax = r.best;
+        } else {
+          out.perCpuS = perCpuS;
+          out.max = r.best;
+        }
+      } finally {
+        sender.close();
+      }
+      // gzip over gRPC is left out: its saturation pass was refused once and hung once (not yet
+      // understood; see README); gzip is measured over HTTP.
+      if (kind === 'grpc') break;
+    }
+    return out;
+  }, kind === 'http');
+}
+
+async function main(): Promise<void> {
+  if (availableParallelism() < 2) throw new Error('the benchmark needs two cores (collector and sender)');
+  const pin = spawnSync('taskset', ['-cp', String(SENDER_CPU), String(process.pid)]);
+  if (pin.status !== 0) throw new Error('taskset failed: install util-linux');
+  ensureBuilt(progress);
+  progress(`${quick ? 'quick' : 'full'} run; load average ${spawnSync('cat', ['/proc/loadavg']).stdout.toString().trim()}`);
+  const w = buildWorkload({ label: 'django', requests: P.requests, options: DJANGO_SHAPE });
+  progress(`workload: ${w.requests} requests, ${w.spans} spans (${(w.spans / w.requests).toFixed(1)}/request) in ${w.batches.length} batches of 512, ${(w.bytes / w.batches.length / 1024).toFixed(0)} KiB each`);
+
+  const decode = decodeCeiling(w, P.decodeS, false);
+  const decodeGz = decodeCeiling(w, P.decodeS / 2, true);
+  progress(`decode ceiling: ${fmt(decode)} spans/s, with gunzip ${fmt(decodeGz)}`);
+
+  const http = await measureProtocol('http', w);
+  const grpc = await measureProtocol('grpc', w);
+
+  const rate = http.max > 0 ? http.max : http.perCpuS * 0.8;
+  // Enough grace that the max rate keeps >= 10,000 requests waiting in the assembler.
+  const reqPerS = rate / (w.spans / w.requests);
+  const memGrace = Math.max(GRACE_MS, Math.ceil((10_500 / reqPerS) * 1000));
+  const mem = await withCollector({ HOTPATH_GRACE_MS: String(memGrace) }, async (c) => {
+    const s = httpSender(c.ports.http, false, HTTP_CONC);
+    try {
+      return await memoryPeak(c, s.send, source(w, false), rate, memGrace + P.memExtraMs, HTTP_CONC);
+    } finally {
+      s.close();
+    }
+  });
+  progress(`memory: peak RSS ${mem.peakRssMb.toFixed(0)} MB with up to ${fmt(mem.peakInFlight)} requests in flight (grace ${memGrace} ms, ${fmt(rate)} spans/s, ${(mem.load.keptPace * 100).toFixed(0)}% of pace)`);
+
+  const lag = await withCollector({}, async (c) => {
+    const s = httpSender(c.ports.http, false, HTTP_CONC);
+    try {
+      return await lagAndApi(c, s.send, source(w, false), rate * 0.8, P.lagMs, GRACE_MS, HTTP_CONC);
+    } finally {
+      s.close();
+    }
+  });
+  progress(`lag: ${lag.lagMs.length} markers, ${lag.lostMarkers} never appeared; API: ${lag.endpointsMs.length + lag.queriesMs.length} calls`);
+
+  const growth = await costGrowth(P.scaleSpans, (env, fn) => withCollector(env, fn), (c) => httpSender(c.ports.http, false, 4), source, progress);
+
+  const apiAll = [...lag.endpointsMs, ...lag.queriesMs];
+  const rows: Row[] = [
+    ['decode only (protobuf)', `${fmt(decode)} spans/CPU-s`, 'bench core, median of 3'],
+    ['decode only (gzip + protobuf)', `${fmt(decodeGz)} spans/CPU-s`, ''],
+    ['pipeline OTLP/HTTP protobuf', `${fmt(http.max)} spans/s`, `sustained (max spans in flight 500k); capacity ${fmt(http.perCpuS)} spans/CPU-s`],
+    ['pipeline OTLP/HTTP protobuf+gzip', P.gzipSearch ? `${fmt(http.gzipMax)} spans/s` : '(full run)', `capacity ${fmt(http.gzipPerCpuS)} spans/CPU-s`],
+    ['pipeline OTLP/gRPC', `${fmt(grpc.max)} spans/s`, `sustained; capacity ${fmt(grpc.perCpuS)} spans/CPU-s`],
+    ['ratio pipeline / decode', (http.max / decode).toFixed(2), 'target >= 0.5'],
+    ['peak RSS', `${mem.peakRssMb.toFixed(0)} MB`, `${fmt(mem.peakInFlight)} requests in flight at ${fmt(rate)} spans/s`],
+    ['lag past grace p50 / p99', `${fmt(percentile(lag.lagMs, 50))} / ${fmt(percentile(lag.lagMs, 99))} ms`, `${lag.lagMs.length} markers at 80% load, grace ${GRACE_MS} ms`],
+    ['API /endpoints p50 / p99', `${percentile(lag.endpointsMs, 50).toFixed(1)} / ${percentile(lag.endpointsMs, 99).toFixed(1)} ms`, `${lag.endpointsMs.length} calls`],
+    ['API /queries p50 / p99', `${percentile(lag.queriesMs, 50).toFixed(1)} / ${percentile(lag.queriesMs, 99).toFixed(1)} ms`, `${lag.queriesMs.length} calls`],
+    ...growth.rows,
+  ];
+  printTable(rows);
+  const summary = {
+    mode: quick ? 'quick' : 'full',
+    decode_spans_per_s: Math.round(decode),
+    decode_gzip_spans_per_s: Math.round(decodeGz),
+    pipeline_spans_per_s: http.max,
+    pipeline_gzip_spans_per_s: P.gzipSearch ? http.gzipMax : null,
+    grpc_spans_per_s: grpc.max,
+    ratio: Number((http.max / decode).toFixed(3)),
+    peak_rss_mb: Math.round(mem.peakRssMb),
+    peak_in_flight_requests: mem.peakInFlight,
+    lag_p50_ms: Math.round(percentile(lag.lagMs, 50)),
+    lag_p99_ms: Math.round(percentile(lag.lagMs, 99)),
+    api_p99_ms: Number(percentile(apiAll, 99).toFixed(1)),
+    capacity_spans_per_cpu_s: { http: Math.round(http.perCpuS), http_gzip: Math.round(http.gzipPerCpuS), grpc: Math.round(grpc.perCpuS) },
+    growth: growth.summary,
+    throughput_drop_10_to_1000: growth.drop,
+  };
+  process.stdout.write(JSON.stringify(summary) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,143 @@
+// Throughput measurements against a running collector child.
+// - saturation: one pass of the workload as fast as the collector takes it; spans per collector
+//   CPU-second (the collector is pinned to one core, so this is its one-core capacity). Used as
+//   the starting estimate of the rate search and for the cost-growth table.
+// - trial / findMaxRate: an offered rate held for a window, accepted only when every span was
+//   accepted, nothing was refused, dropped or evicted, the ingest queue held less than a quarter
+//   second of backlog at the end, and every request was analysed by grace + 1.5 s. A passing trial
+//   counts for the rate it actually delivered: when answers slow down (the collector's event loop
+//   is busy) the pacer falls behind its schedule, and only what was sent was sustained.
+import type { CollectorProcess, Metrics } from './collector-process.js';
+import { lastRefusal, offerLoad, type LoadResult, type Send } from './senders.js';
+import type { BatchSource } from './workload.js';
+
+const ANALYSED = 'hotpath_analysed_requests_total';
+
+/**
+ * Waits until `roots` more requests were analysed; returns the wait in ms (-1 on timeout). The first
+ * scrape is after `firstAfterMs` (nothing can be analysed before the grace period ends), so the
+ * collector spends next to no CPU serving the bench while its CPU time is being measured.
+ */
+export async function waitAnalysed(c: CollectorProcess, before: number, roots: number, timeoutMs: number, firstAfterMs = 0): Promise<number> {
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, firstAfterMs));
+  for (;;) {
+    const m = await c.metrics();
+    if (m.sum(ANALYSED) - before >= roots) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) return -1;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One pass of the workload, at most 4 exports outstanding, until all of it is analysed. */
+export async function saturation(c: CollectorProcess, send: Send, source: BatchSource, graceMs: number): Promise<number> {
+  const before = (await c.metrics()).sum(ANALYSED);
+  const cpu0 = c.cpuSeconds();
+  let roots = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; i < source.w.batches.length; i++) {
+    const b = source.take();
+    roots += b.roots;
+    const p: Promise<void> = send(b.body).then((ok) => {
+      if (!ok) throw new Error(`the collector refused an export during the saturation pass (${lastRefusal.text})`);
+      inFlight.delete(p);
+    });
+    inFlight.add(p);
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const waited = await waitAnalysed(c, before, roots, graceMs + 30_000, graceMs + 100);
+  if (waited < 0) throw new Error('the collector did not analyse the saturation pass');
+  return source.w.spans / (c.cpuSeconds() - cpu0);
+}
+
+export interface TrialResult {
+  /** Offered spans/s. */
+  rate: number;
+  /** Spans/s actually sent and accepted over the window: what a passing trial sustained. */
+  achieved: number;
+  pass: boolean;
+  why: string;
+  load: LoadResult;
+  queueAtEnd: number;
+  catchUpMs: number;
+}
+
+function delta(a: Metrics, b: Metrics, name: string, filter = ''): number {
+  return b.sum(name, filter) - a.sum(name, filter);
+}
+
+export async function trial(c: CollectorProcess, send: Send, source: BatchSource, rate: number, windowMs: number, graceMs: number, concurrency: number): Promise<TrialResult> {
+  const m0 = await c.metrics();
+  const load = await offerLoad(send, source, rate, windowMs, concurrency);
+  const mEnd = await c.metrics();
+  const queueAtEnd = mEnd.sum('hotpath_queue_depth_spans', 'ingest');
+  const catchUpMs = await waitAnalysed(c, m0.sum(ANALYSED), load.okRoots, graceMs + 1500, graceMs);
+  const m1 = await c.metrics();
+  const problems: string[] = [];
+  if (load.failedSpans > 0) problems.push(`${load.failedSpans} spans not accepted`);
+  const refused = delta(m0, m1, 'hotpath_receiver_refused_spans_total');
+  const dropped = delta(m0, m1, 'hotpath_spans_dropped_total');
+  const evicted = delta(m0, m1, 'hotpath_traces_evicted_total');
+  if (refused > 0) problems.push(`${refused} refused`);
+  if (dropped > 0) problems.push(`${dropped} dropped`);
+  if (evicted > 0) {
+    const reasons = ['max_requests', 'max_spans', 'max_spans_in_flight', 'idle_partial'].map((r) => [r, delta(m0, m1, 'hotpath_traces_evicted_total', `reason="${r}"`)] as const);
+    problems.push(`${evicted} evicted (${reasons.filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ')})`);
+  }
+  if (load.failedSpans > 0 && lastRefusal.text !== '') problems.push(`last refusal: ${lastRefusal.text}`);
+  if (queueAtEnd > rate * 0.25) problems.push(`queue ${queueAtEnd} spans at window end`);
+  if (catchUpMs < 0) problems.push('analysis did not catch up');
+  const achieved = load.okSpans / load.seconds;
+  return { rate, achieved, pass: problems.length === 0, why: problems.join(', ') || 'ok', load, queueAtEnd, catchUpMs };
+}
+
+export interface SearchOptions {
+  windowMs: number;
+  graceMs: number;
+  concurrency: number;
+  /** Bisection steps after the bracketing walk. */
+  bisect: number;
+  /** Most trials run (quick mode keeps this small). */
+  maxTrials: number;
+  progress: (s: string) => void;
+}
+
+/** Highest rate delivered by a passing trial, offering from `estimate` in 10% steps, then bisecting the bracket. */
+export async function findMaxRate(c: CollectorProcess, send: Send, source: BatchSource, estimate: number, o: SearchOptions): Promise<{ best: number; trials: TrialResult[] }> {
+  const trials: TrialResult[] = [];
+  let sustained = 0;
+  const run = async (rate: number): Promise<boolean> => {
+    if (trials.length >= o.maxTrials) return false;
+    const t = await trial(c, send, source, Math.round(rate), o.windowMs, o.graceMs, o.concurrency);
+    trials.push(t);
+    const sent = Math.round(t.achieved).toLocaleString('en-US');
+    o.progress(`  ${Math.round(rate).toLocaleString('en-US').padStart(9)} spans/s offered, ${sent} sent (${(t.load.keptPace * 100).toFixed(0)}% of pace): ${t.pass ? 'PASS' : 'fail'} (${t.why}; queue ${t.queueAtEnd}, caught up in ${Math.round(t.catchUpMs)} ms)`);
+    if (t.pass) sustained = Math.max(sustained, t.achieved);
+    return t.pass;
+  };
+  let best = 0;
+  let worst = Infinity;
+  let rate = estimate * 0.85;
+  if (await run(rate)) {
+    best = rate;
+    for (let k = 0; k < 5 && best === rate; k++) {
+      rate *= 1.1;
+      if (await run(rate)) best = rate;
+      else worst = rate;
+    }
+  } else {
+    worst = rate;
+    for (let k = 0; k < 6 && best === 0; k++) {
+      rate *= 0.85;
+      if (await run(rate)) best = rate;
+      else worst = rate;
+    }
+  }
+  for (let k = 0; k < o.bisect && Number.isFinite(worst) && best > 0; k++) {
+    const mid = (best + worst) / 2;
+    if (await run(mid)) best = mid;
+    else worst = mid;
+  }
+  return { best: Math.round(sustained), trials };
+}
