@@ -167,16 +167,27 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
 
   // Gauges and the dropped-spans counter are pulled from the pipeline when read (readyz, scrape),
   // so /metrics is current without /readyz having been called first.
-  let droppedReported = 0;
+  // Stages keep plain running totals of what their bounds cut; each is turned into counter
+  // increments here, so the hot path never touches a metric for it.
+  const totals: Array<[() => number, (n: number) => void]> = [
+    [() => pipeline.assembler.droppedSpans, (n) => self.spansDropped('assemble', 'max_spans_per_request', n)],
+    [() => aggregator.droppedGroups, (n) => self.storageRowsDropped('max_groups_per_flush', n)],
+    [() => aggregator.droppedSlowQueries, (n) => self.storageRowsDropped('slow_query_log_cap', n)],
+    [() => aggregator.droppedSamples, (n) => self.storageRowsDropped('sample_cap', n)],
+    [() => writer.status().droppedRows, (n) => self.storageRowsDropped('storage_backlog', n)],
+  ];
+  const reported = totals.map(() => 0);
   const syncPipelineMetrics = (): ReturnType<Pipeline['stats']> => {
     const p = pipeline.stats();
     self.setQueueDepth('ingest', p.queued);
     self.setAssemblerOpenRequests(p.inFlight);
     self.setAssemblerBufferedSpans(pipeline.assembler.spanCount);
     self.setFingerprintCacheSize(pipeline.fingerprints.size);
-    const dropped = pipeline.assembler.droppedSpans;
-    if (dropped > droppedReported) self.spansDropped('assemble', 'max_spans_per_request', dropped - droppedReported);
-    droppedReported = dropped;
+    totals.forEach(([read, report], i) => {
+      const now = read();
+      if (now > reported[i]!) report(now - reported[i]!);
+      reported[i] = now;
+    });
     return p;
   };
   const health: HealthSource = {

@@ -118,6 +118,10 @@ describe('flood of distinct names: bounded series, rows and memory; oversize cut
     assert.ok(metricSum(metrics, 'hotpath_decode_truncated_attributes_total') >= 1);
   });
 
+  test('aggregated rows cut at the per-flush group bound are counted in hotpath_storage_dropped_rows_total', () => {
+    assert.ok(metricSum(metrics, 'hotpath_storage_dropped_rows_total', { reason: 'max_groups_per_flush' }) > 0);
+  });
+
   test('a request over the span bound is cut and counted: evicted trace and dropped spans', () => {
     assert.equal(metricSum(metrics, 'hotpath_traces_evicted_total', { reason: 'max_spans' }), 1);
     // root + 500 queries, of which MAX_SPANS_PER_REQUEST are kept.

@@ -21,6 +21,8 @@ export interface SelfMetrics {
   attributesTruncated(n: number): void;
   /** Spans accepted but then lost (e.g. over maxSpansPerRequest); HotpathCollectorDroppingSpans alerts on it. */
   spansDropped(stage: string, reason: string, n: number): void;
+  /** Aggregated rows not written: over the per-flush group bound, the long-query log cap, the sample cap, or a storage backlog. */
+  storageRowsDropped(reason: string, n: number): void;
   setQueueDepth(queue: string, spans: number): void;
   storageFlush(seconds: number, rows: number): void;
   storageError(operation: string): void;
@@ -45,6 +47,7 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
   const buffered = new Gauge({ name: 'hotpath_assembler_buffered_spans', help: 'Spans held by the assembler.', registers });
   const truncated = new Counter({ name: 'hotpath_decode_truncated_attributes_total', help: 'Attribute values cut at the maximum attribute length.', registers });
   const dropped = new Counter({ name: 'hotpath_spans_dropped_total', help: 'Accepted spans that were not analysed, by stage and reason.', labelNames: ['stage', 'reason'] as const, registers });
+  const rowsDropped = new Counter({ name: 'hotpath_storage_dropped_rows_total', help: 'Aggregated rows not written to SQLite, by the bound that cut them.', labelNames: ['reason'] as const, registers });
   const queue = new Gauge({ name: 'hotpath_queue_depth_spans', help: 'Spans waiting in an internal queue.', labelNames: ['queue'] as const, registers });
   const flush = new Histogram({ name: 'hotpath_storage_flush_duration_seconds', help: 'Duration of one storage flush (SQLite transaction).', buckets: LATENCY_BUCKETS, registers });
   const rows = new Counter({ name: 'hotpath_storage_rows_written_total', help: 'Rows written to storage.', registers });
@@ -73,6 +76,7 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
     setAssemblerBufferedSpans: (n) => buffered.set(n),
     attributesTruncated: (n) => truncated.inc(n),
     spansDropped: (stage, reason, n) => dropped.inc({ stage, reason }, n),
+    storageRowsDropped: (reason, n) => rowsDropped.inc({ reason }, n),
     setQueueDepth: (q, n) => queue.set({ queue: q }, n),
     storageFlush: (seconds, n) => {
       flush.observe(seconds);
