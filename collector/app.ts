@@ -12,7 +12,8 @@ import type { HotpathConfig } from './config/load-config.js';
 import type { Logger } from './logging.js';
 import { rateLimited } from './logging.js';
 import { Pipeline } from './pipeline.js';
-import { Ingest, type ReceiverTelemetry } from './receive/ingest.js';
+import { Ingest } from './receive/ingest.js';
+import { receiverTelemetry, stageMetricsSync } from './self-telemetry.js';
 import { OtlpHttpReceiver } from './receive/http-receiver.js';
 import { OtlpGrpcReceiver } from './receive/grpc-receiver.js';
 import { createMetrics, type Metrics } from './expose/metrics/index.js';
@@ -111,22 +112,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
     (reason) => self.assemblerEvicted(reason, 1),
   );
 
-  const telemetry: ReceiverTelemetry = {
-    accepted: (p, n) => {
-      self.receiverAccepted(p, n);
-      self.receiverRequest(p, 'ok');
-    },
-    // A refusal before the body is read carries 0 spans, so the refused-spans counter alone would
-    // hide an overload (found by scripts/reliability/overload.test.ts): count refused requests too.
-    // 'invalid_span' is a partial refusal inside an accepted request, already counted as 'ok'.
-    refused: (p, reason, n) => {
-      self.receiverRefused(p, reason, n);
-      if (reason !== 'invalid_span') self.receiverRequest(p, reason);
-    },
-    truncatedAttributes: (n) => self.attributesTruncated(n),
-    requestSize: (p, b) => self.requestSize(p, b),
-    requestLatency: (p, s) => self.requestLatency(p, s),
-  };
+  const telemetry = receiverTelemetry(self);
   const retryAfterSeconds = config.ingest.retryAfterSeconds;
   const ingest = new Ingest({
     queue: pipeline.queue,
@@ -165,31 +151,8 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
     onInternal,
   );
 
-  // Gauges and the dropped-spans counter are pulled from the pipeline when read (readyz, scrape),
-  // so /metrics is current without /readyz having been called first.
-  // Stages keep plain running totals of what their bounds cut; each is turned into counter
-  // increments here, so the hot path never touches a metric for it.
-  const totals: Array<[() => number, (n: number) => void]> = [
-    [() => pipeline.assembler.droppedSpans, (n) => self.spansDropped('assemble', 'max_spans_per_request', n)],
-    [() => aggregator.droppedGroups, (n) => self.storageRowsDropped('max_groups_per_flush', n)],
-    [() => aggregator.droppedSlowQueries, (n) => self.storageRowsDropped('slow_query_log_cap', n)],
-    [() => aggregator.droppedSamples, (n) => self.storageRowsDropped('sample_cap', n)],
-    [() => writer.status().droppedRows, (n) => self.storageRowsDropped('storage_backlog', n)],
-  ];
-  const reported = totals.map(() => 0);
-  const syncPipelineMetrics = (): ReturnType<Pipeline['stats']> => {
-    const p = pipeline.stats();
-    self.setQueueDepth('ingest', p.queued);
-    self.setAssemblerOpenRequests(p.inFlight);
-    self.setAssemblerBufferedSpans(pipeline.assembler.spanCount);
-    self.setFingerprintCacheSize(pipeline.fingerprints.size);
-    totals.forEach(([read, report], i) => {
-      const now = read();
-      if (now > reported[i]!) report(now - reported[i]!);
-      reported[i] = now;
-    });
-    return p;
-  };
+  // Pulled when read (readyz, scrape), so /metrics is current without /readyz being called first.
+  const syncPipelineMetrics = stageMetricsSync(self, pipeline, aggregator, writer);
   const health: HealthSource = {
     checks: () => {
       const st = writer.status();
