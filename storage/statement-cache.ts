@@ -1,4 +1,6 @@
-// Prepared statements per connection, so maintenance steps that run every tick do not re-parse SQL.
+// Prepared statements per connection, so maintenance steps and API reads do not re-parse SQL.
+// Keyed by connection so a reopened database never receives another connection's statements;
+// the WeakMap lets a dropped connection's statements be collected with it.
 import type { Database, Statement } from 'better-sqlite3';
 
 const caches = new WeakMap<Database, Map<string, Statement>>();

@@ -7,6 +7,7 @@ import { analyseRequest } from './analyse-request.js';
 import { resolveAnalysisConfig } from './analysis-config.js';
 import type { AnalysisConfigInput } from './analysis-config.js';
 import { FingerprintCache } from './fingerprint/fingerprint-cache.js';
+import { newSpan } from '../decode/span-factory.js';
 
 export function makeResource(over: Partial<Resource> = {}): Resource {
   return {
@@ -37,42 +38,13 @@ export function makeSpan(input: SpanInput = {}): Span {
   const durationMs = over.durationMs ?? ms ?? 1;
   const startNs = over.startNs ?? BigInt(Math.round(startMs * 1e6));
   const endNs = over.endNs ?? startNs + BigInt(Math.round(durationMs * 1e6));
+  // The decoder's factory gives every contract field its "not present" default.
   return {
+    ...newSpan(defaultResource),
     traceId: TRACE,
-    spanId: '',
-    parentSpanId: '',
-    parentIsRemote: false,
     name: 'span',
     kind: SpanKind.INTERNAL,
     statusCode: StatusCode.UNSET,
-    statusMessage: '',
-    hasException: false,
-    exceptionType: '',
-    scope: '',
-    resource: defaultResource,
-    httpMethod: '',
-    httpRoute: '',
-    httpStatus: 0,
-    serverAddress: '',
-    dbSystem: '',
-    dbNamespace: '',
-    dbStatement: '',
-    dbOperation: '',
-    dbParamsHash: '',
-    dbRows: -1,
-    hotpathKind: '',
-    cacheResult: 'unknown',
-    cacheOperation: '',
-    cacheBackend: '',
-    cacheKeyPrefix: '',
-    cacheHits: 0,
-    cacheMisses: 0,
-    templateName: '',
-    middlewareClass: '',
-    middlewareHook: '',
-    viewFunction: '',
-    taskName: '',
-    truncatedAttributes: 0,
     ...over,
     startNs,
     endNs,
