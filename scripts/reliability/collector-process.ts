@@ -3,7 +3,7 @@
 // ports are read back from the "hotpath started" log line), a temp database, captured logs.
 // The reliability tests and scripts drive it from outside, the way production traffic does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,4 +126,44 @@ export function rssBytes(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (m === null) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) * 1024;
+}
+
+export interface CpuCap {
+  readonly path: string;
+  /** Moves `pid` back to the root group (if still alive) and removes the group. */
+  release(): void;
+}
+
+/**
+ * Caps `pid` at `fraction` of one core with a cgroup v1 cpu group (CFS quota over a 100 ms period),
+ * so its capacity is small and stable enough for a test on the same machine to exceed it many
+ * times over. Linux, root, cgroup v1 `cpu` controller mounted at /sys/fs/cgroup/cpu.
+ */
+export function capCpu(pid: number, fraction: number): CpuCap {
+  const base = '/sys/fs/cgroup/cpu';
+  const path = join(base, `hotpath-${process.pid}-${Date.now().toString(36)}`);
+  mkdirSync(path);
+  const release = (): void => {
+    try {
+      for (const p of readFileSync(join(path, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+        try {
+          writeFileSync(join(base, 'cgroup.procs'), p);
+        } catch {
+          // Exited between the read and the move: nothing left to move.
+        }
+      }
+      rmdirSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  };
+  try {
+    writeFileSync(join(path, 'cpu.cfs_period_us'), '100000');
+    writeFileSync(join(path, 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round(fraction * 100_000))));
+    writeFileSync(join(path, 'cgroup.procs'), String(pid));
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return { path, release };
 }
