@@ -140,16 +140,20 @@ export interface SqlInfo {
   tables: string[];
 }
 
-export type FindingType =
-  | 'n_plus_one'
-  | 'duplicate_query'
-  | 'slow_query'
-  | 'cache_heavy'
-  | 'write_loop'
-  | 'count_then_fetch'
-  | 'len_instead_of_count'
-  | 'slow_template'
-  | 'slow_middleware';
+/** Every finding type, in one list: detectors, metrics labels and API validation all read it. */
+export const FINDING_TYPES = [
+  'n_plus_one',
+  'duplicate_query',
+  'slow_query',
+  'cache_heavy',
+  'write_loop',
+  'count_then_fetch',
+  'len_instead_of_count',
+  'slow_template',
+  'slow_middleware',
+] as const;
+
+export type FindingType = (typeof FINDING_TYPES)[number];
 
 export interface Finding {
   type: FindingType;

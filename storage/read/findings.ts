@@ -24,17 +24,7 @@ export interface FindingSummary {
   last_seen: string;
 }
 
-export const FINDING_TYPES = [
-  'n_plus_one',
-  'duplicate_query',
-  'slow_query',
-  'cache_heavy',
-  'write_loop',
-  'count_then_fetch',
-  'len_instead_of_count',
-  'slow_template',
-  'slow_middleware',
-] as const;
+export { FINDING_TYPES } from '../../collector/contract.js';
 
 interface RawFinding {
   type: string;

@@ -3,6 +3,7 @@
 // series objects: a steady-state request costs a few Map lookups and field writes, allocates no
 // closures, and per-span work is limited to DB, template and middleware spans.
 import type { AnalysedRequest, Clock, RequestSink } from '../../contract.js';
+import { FINDING_TYPES } from '../../contract.js';
 import type { Gauge } from 'prom-client';
 import { BoundedTable, type Entry } from './bounded-table.js';
 import { OVERFLOW, type MetricsConfig } from './config.js';
@@ -12,10 +13,6 @@ import type { CounterFamily, CounterSeries, HistogramSeries } from './series-fam
 const SEP = '\u0001';
 const COMPONENTS = ['db', 'cache', 'template', 'middleware', 'outbound', 'self'] as const;
 const CACHE_RESULTS = ['hit', 'miss', 'unknown'] as const;
-const FINDING_TYPES = [
-  'n_plus_one', 'duplicate_query', 'slow_query', 'cache_heavy', 'write_loop', 'count_then_fetch',
-  'len_instead_of_count', 'slow_template', 'slow_middleware',
-] as const;
 const FINDING_INDEX = new Map<string, number>(FINDING_TYPES.map((t, i) => [t, i]));
 // Slots of RouteEntry.counters: components, cache results, slow queries, findings, occurrences.
 const CACHE_SLOT = COMPONENTS.length;
