@@ -45,6 +45,8 @@ export interface CollectorOptions {
   cpuProfDir?: string;
   /** Another build's main.js (A/B comparisons of optimisations); default this tree's dist. */
   main?: string;
+  /** Extra node/V8 flags for the collector (experiments with heap sizing). */
+  nodeArgs?: string[];
 }
 
 export class CollectorProcess {
@@ -60,7 +62,7 @@ export class CollectorProcess {
 
   static async start(o: CollectorOptions): Promise<CollectorProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'hotpath-bench-'));
-    const nodeArgs = o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`];
+    const nodeArgs = [...(o.nodeArgs ?? []), ...(o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`])];
     const child = spawn('taskset', ['-c', String(o.cpu), process.execPath, ...nodeArgs, o.main ?? MAIN], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,7 @@
 // Where the collector's time goes: runs the compiled collector under `node --cpu-prof`, pinned to
 // core 0, feeds it saturation passes of the benchmark workload over OTLP/HTTP, then prints self
 // time per function and per file from the .cpuprofile (the profile stays in DIR, never committed).
-//   node --import tsx bench/profile.ts [DIR=os.tmpdir()/hotpath-prof] [passes=6] [--grpc] [--gzip] [--measure] [--main=path/to/main.js] [--node-opt=--v8-flag] [--routes=N (routes = fingerprints)]
+//   node --import tsx bench/profile.ts [DIR=os.tmpdir()/hotpath-prof] [passes=6] [--grpc] [--gzip] [--measure] [--main=path/to/main.js] [--node-opt=--v8-flag] [--routes=N (routes = fingerprints)] [--grace=ms (default 500)]
 // --measure: no profiler, only the median capacity of the passes after the first (for before/after).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -89,12 +89,13 @@ async function main(): Promise<void> {
   const routes = Number(process.argv.find((a) => a.startsWith('--routes='))?.slice(9) ?? DJANGO_SHAPE.routes);
   const w = buildWorkload({ label: 'django', requests: 6000, options: { ...DJANGO_SHAPE, routes, fingerprints: routes } });
   const measureOnly = process.argv.includes('--measure');
+  const grace = Number(process.argv.find((a) => a.startsWith('--grace='))?.slice(8) ?? 500);
   const main = process.argv.find((a) => a.startsWith('--main='))?.slice(7);
-  const c = await CollectorProcess.start({ cpu: 0, ...(measureOnly ? {} : { cpuProfDir: dir }), ...(main === undefined ? {} : { main }), env: { HOTPATH_GRACE_MS: '500', NODE_OPTIONS: process.argv.filter((a) => a.startsWith('--node-opt=')).map((a) => a.slice(11)).join(' ') } });
+  const c = await CollectorProcess.start({ cpu: 0, ...(measureOnly ? {} : { cpuProfDir: dir }), ...(main === undefined ? {} : { main }), env: { HOTPATH_GRACE_MS: String(grace), HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' }, nodeArgs: process.argv.filter((a) => a.startsWith('--node-opt=')).map((a) => a.slice(11)) });
   const results: number[] = [];
   const s = grpc ? grpcSender(c.ports.grpc, gzip) : httpSender(c.ports.http, gzip, 8);
   for (let i = 0; i < passes; i++) {
-    const perCpuS = await saturation(c, s.send, new BatchSource(w, 1 + i * 10, gzip), 500);
+    const perCpuS = await saturation(c, s.send, new BatchSource(w, 1 + i * 10, gzip), grace);
     process.stderr.write(`pass ${i + 1}: ${Math.round(perCpuS).toLocaleString('en-US')} spans per CPU-second\n`);
     if (i > 0) results.push(perCpuS);
   }

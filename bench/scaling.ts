@@ -9,6 +9,7 @@ import { buildWorkload, DJANGO_SHAPE, type BatchSource, type Workload } from './
 import { fmt, type Row } from './table.js';
 
 const GRACE_MS = 200;
+const PASSES = 3;
 
 interface Case {
   label: string;
@@ -43,7 +44,10 @@ export async function costGrowth(
       for (let i = 0; i < CASES.length; i++) {
         const k = CASES[i]!;
         const w = workloads[i]!;
-        const perCpuS = await saturation(c, s.send, source(w, false), GRACE_MS);
+        // Median of three passes: one ~1 s pass swung by 20-30% between runs (flush and GC timing).
+        const passes: number[] = [];
+        for (let p = 0; p < PASSES; p++) passes.push(await saturation(c, s.send, source(w, false), GRACE_MS));
+        const perCpuS = passes.sort((a, b) => a - b)[PASSES >> 1]!;
         progress(`cost growth: ${k.label}: ${fmt(perCpuS)} spans per CPU-second`);
         summary[k.label] = Math.round(perCpuS);
         rows.push([`capacity, ${k.label}`, `${fmt(perCpuS)} spans/CPU-s`, `${fmt((perCpuS * w.requests) / w.spans)} requests/CPU-s`]);

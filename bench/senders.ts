@@ -96,11 +96,16 @@ export async function offerLoad(send: Send, source: BatchSource, spansPerS: numb
   const r: LoadResult = { offeredSpansPerS: spansPerS, sentSpans: 0, okSpans: 0, failedSpans: 0, okRoots: 0, keptPace: 1, seconds: ms / 1000 };
   let wake: (() => void) | null = null;
   const pending = new Set<Promise<void>>();
+  // The window closes on a request boundary (paced as before, a few batches past the window at
+  // most): a batch cut mid-request would leave children whose root is never sent, evicted as
+  // idle_partial while the trial waits for analysis.
+  let boundary = true;
   for (;;) {
     const now = performance.now();
-    if (now >= end) break;
+    if (now >= end && boundary) break;
     if (due <= now && inFlight < concurrency) {
       const b = source.take();
+      boundary = b.endsRequest;
       inFlight++;
       dispatched++;
       r.sentSpans += b.spans;

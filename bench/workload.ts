@@ -16,6 +16,8 @@ export interface Workload {
   /** Per batch: spans, and local roots (requests) it completes. */
   spansIn: number[];
   rootsIn: number[];
+  /** Per batch: its last span is a root, so no request continues into the next batch. */
+  endsRequest: boolean[];
   spans: number;
   requests: number;
   /** Protobuf bytes of all batches (uncompressed). */
@@ -38,7 +40,7 @@ export const DJANGO_SHAPE: Partial<SyntheticOptions> = { dbSpansMin: 10, dbSpans
 export function buildWorkload(spec: WorkloadSpec, startMs = Date.now()): Workload {
   const size = spec.batchSize ?? 512;
   const spans = syntheticSpans(spec.requests, spec.options, startMs, 0.2);
-  const w: Workload = { label: spec.label, batches: [], traceIdOffsets: [], spansIn: [], rootsIn: [], spans: spans.length, requests: spec.requests, bytes: 0 };
+  const w: Workload = { label: spec.label, batches: [], traceIdOffsets: [], spansIn: [], rootsIn: [], endsRequest: [], spans: spans.length, requests: spec.requests, bytes: 0 };
   for (let i = 0; i < spans.length; i += size) {
     const chunk = spans.slice(i, i + size);
     const bytes = ProtobufTraceSerializer.serializeRequest(chunk);
@@ -48,6 +50,7 @@ export function buildWorkload(spec: WorkloadSpec, startMs = Date.now()): Workloa
     w.traceIdOffsets.push(traceIdOffsets(buf));
     w.spansIn.push(chunk.length);
     w.rootsIn.push(chunk.filter((s) => s.parentSpanContext === undefined).length);
+    w.endsRequest.push(chunk[chunk.length - 1]!.parentSpanContext === undefined);
     w.bytes += buf.length;
   }
   return w;
@@ -69,7 +72,7 @@ export class BatchSource {
     private readonly gzip: boolean,
   ) {}
 
-  take(): { body: Buffer; spans: number; roots: number } {
+  take(): { body: Buffer; spans: number; roots: number; endsRequest: boolean } {
     const i = this.next;
     const body = batchFor(this.w, i, this.cycle, this.gzip);
     this.next++;
@@ -77,7 +80,7 @@ export class BatchSource {
       this.next = 0;
       this.cycle++;
     }
-    return { body, spans: this.w.spansIn[i]!, roots: this.w.rootsIn[i]! };
+    return { body, spans: this.w.spansIn[i]!, roots: this.w.rootsIn[i]!, endsRequest: this.w.endsRequest[i]! };
   }
 
   /** The cycle the next pass will use: callers continue from it so trace ids never repeat. */

@@ -152,7 +152,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   );
 
   // Pulled when read (readyz, scrape), so /metrics is current without /readyz being called first.
-  const syncPipelineMetrics = stageMetricsSync(self, pipeline, aggregator, writer);
+  const syncPipelineMetrics = stageMetricsSync(self, pipeline, aggregator, writer, ingest);
   const health: HealthSource = {
     checks: () => {
       const st = writer.status();

@@ -219,7 +219,10 @@ export interface AnalysedRequest {
   findings: Finding[];
 }
 
-/** A downstream consumer of analysed requests (storage aggregator, metrics). Must not retain `req`'s spans unless it copies them. */
+/**
+ * A downstream consumer of analysed requests (storage aggregator, metrics). Nothing reuses a request's
+ * objects after analysis, so a sink may keep a few of them until its next drain (the sampler does).
+ */
 export interface RequestSink {
   consume(req: AnalysedRequest): void;
 }

@@ -27,7 +27,13 @@ export function receiverTelemetry(self: SelfMetrics): ReceiverTelemetry {
 }
 
 /** Returns a function that brings gauges and cut-counters up to date and returns the pipeline stats. */
-export function stageMetricsSync(self: SelfMetrics, pipeline: Pipeline, aggregator: Aggregator, writer: StorageWriter): () => PipelineStats {
+export function stageMetricsSync(
+  self: SelfMetrics,
+  pipeline: Pipeline,
+  aggregator: Aggregator,
+  writer: StorageWriter,
+  ingest?: { inFlightRequests: number },
+): () => PipelineStats {
   const totals: Array<[() => number, (n: number) => void]> = [
     [() => pipeline.assembler.droppedSpans, (n) => self.spansDropped('assemble', 'max_spans_per_request', n)],
     [() => aggregator.droppedGroups, (n) => self.storageRowsDropped('max_groups_per_flush', n)],
@@ -39,6 +45,7 @@ export function stageMetricsSync(self: SelfMetrics, pipeline: Pipeline, aggregat
   return () => {
     const p = pipeline.stats();
     self.setQueueDepth('ingest', p.queued);
+    if (ingest !== undefined) self.setInFlightRequests(ingest.inFlightRequests);
     self.setAssemblerOpenRequests(p.inFlight);
     self.setAssemblerBufferedSpans(pipeline.assembler.spanCount);
     self.setFingerprintCacheSize(pipeline.fingerprints.size);

@@ -2,10 +2,9 @@
 // Counters add, maxima take the larger, sketches merge in SQL (ddsketch_merge), so rows written
 // by successive flushes for the same minute accumulate.
 import type { Database, Statement } from 'better-sqlite3';
-import { DDSketch } from '@datadog/sketches-js';
 import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
 import { MAX_SAMPLE_TRACE_IDS } from '../collector/aggregate/aggregate-batch.js';
-import { encodeSketch } from './sketch-codec.js';
+import { RowSketch } from './row-sketch.js';
 import { registerSketchFunctions } from './sketch-sql.js';
 import type { BucketedTable } from './tables.js';
 import { BACKGROUND, ENDPOINT, FINDING, QUERY, QUERY_ROUTE, upsertValuesSql } from './tables.js';
@@ -31,7 +30,7 @@ interface TableWriter {
 
 function bindValue(v: unknown): unknown {
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v instanceof DDSketch) return encodeSketch(v);
+  if (v instanceof RowSketch) return v.encode();
   return v;
 }
 

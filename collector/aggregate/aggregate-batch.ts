@@ -1,6 +1,6 @@
 // What the aggregator hands the storage writer every flush: rows to upsert (counters add, maxima
 // take the larger, sketches merge) and rows to append. Column meanings: storage/SCHEMA.md.
-import type { DDSketch } from '@datadog/sketches-js';
+import type { RowSketch } from '../../storage/row-sketch.js';
 import type { Breakdown, CacheResult, Category, Finding, FindingType } from '../contract.js';
 
 /** Per (bucket, service, version, kind, method, route). Table endpoint_minute. */
@@ -19,7 +19,7 @@ export interface EndpointRow {
   totalMs: number;
   maxMs: number;
   /** Request durations in ms. */
-  sketch: DDSketch;
+  sketch: RowSketch;
   dbMs: number;
   dbCount: number;
   cacheMs: number;
@@ -62,7 +62,7 @@ export interface QueryRow {
   totalMs: number;
   maxMs: number;
   /** Execution times in ms. */
-  sketch: DDSketch;
+  sketch: RowSketch;
   rows: number;
   rowsCalls: number;
 }

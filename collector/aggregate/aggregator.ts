@@ -7,7 +7,7 @@
 import type { AnalysedRequest, AnalysedSpan, Clock, RequestSink, SqlInfo } from '../contract.js';
 import type { AggregateBatch, BackgroundRow, EndpointRow, FindingRow, QueryInfoRow, QueryRouteRow, QueryRow, ServiceVersionRow, SlowQueryRow } from './aggregate-batch.js';
 import type { Marked } from './rows.js';
-import { foldEndpoint, foldFinding, foldQuery, newEndpointRow, newFindingRow, newQueryRouteRow, newQueryRow, unmark } from './rows.js';
+import { foldEndpoint, foldFinding, foldQuery, newEndpointRow, newFindingRow, newQueryRouteRow, newQueryRow } from './rows.js';
 import { Sampler } from './sampler.js';
 
 export interface AggregatorConfig {
@@ -216,20 +216,24 @@ export class Aggregator implements RequestSink {
     });
   }
 
-  /** Hands over everything folded since the last drain and starts afresh. */
+  /**
+   * Hands over everything folded since the last drain and starts afresh. Rows go out as they are,
+   * `lastSeq` included (the writer reads named columns only): copying each to drop one field was
+   * an allocation per row per flush.
+   */
   drain(): AggregateBatch {
     const batch: AggregateBatch = {
       endpoints: [], background: [], queries: [], queryRoutes: [], queryInfo: [],
-      findings: [...this.findings.values()].map(unmark), slowQueries: this.slowQueries,
+      findings: [...this.findings.values()], slowQueries: this.slowQueries,
       samples: this.sampler.drain(), serviceVersions: [...this.versions.values()],
     };
     for (const scope of this.scopes.values()) {
       if (scope.background !== undefined) batch.background.push(scope.background);
-      for (const q of scope.queries.values()) batch.queries.push(unmark(q));
+      for (const q of scope.queries.values()) batch.queries.push(q);
       batch.queryInfo.push(...scope.info.values());
       for (const route of scope.routes.values()) {
         if (route.endpoint !== undefined) batch.endpoints.push(route.endpoint);
-        for (const q of route.queries.values()) batch.queryRoutes.push(unmark(q));
+        for (const q of route.queries.values()) batch.queryRoutes.push(q);
       }
     }
     this.scopes = new Map();

@@ -12,8 +12,14 @@ export interface SamplerConfig {
   storeRawSql: boolean;
 }
 
+/** A kept candidate: its body is built at drain, once, for the requests that are still kept then. */
+interface Candidate {
+  row: Omit<SampleRow, 'body'>;
+  req: AnalysedRequest;
+}
+
 export class Sampler {
-  private byRoute = new Map<string, SampleRow[]>();
+  private byRoute = new Map<string, Candidate[]>();
   private count = 0;
   /** Candidates not kept (or evicted by a slower request of the same route). */
   dropped = 0;
@@ -21,43 +27,48 @@ export class Sampler {
   constructor(private readonly cfg: SamplerConfig) {}
 
   consider(req: AnalysedRequest, routeKey: string): void {
+    const durationMs = req.breakdown.durationMs;
+    const slow = durationMs >= this.cfg.sampleSlowRequestMs;
+    if (req.findings.length === 0 && !req.error && !slow) return;
     const reasons: SampleReason[] = [];
     if (req.findings.length > 0) reasons.push('finding');
     if (req.error) reasons.push('error');
-    const durationMs = req.breakdown.durationMs;
-    if (durationMs >= this.cfg.sampleSlowRequestMs) reasons.push('slow');
-    if (reasons.length === 0) return;
+    if (slow) reasons.push('slow');
     let kept = this.byRoute.get(routeKey);
     let replace = -1;
     if (kept !== undefined && kept.length >= this.cfg.maxSamplesPerRoutePerFlush) {
-      for (let i = 0; i < kept.length; i++) if (replace < 0 || kept[i]!.durationMs < kept[replace]!.durationMs) replace = i;
+      for (let i = 0; i < kept.length; i++) if (replace < 0 || kept[i]!.row.durationMs < kept[replace]!.row.durationMs) replace = i;
       this.dropped++;
-      if (replace < 0 || kept[replace]!.durationMs >= durationMs) return;
+      if (replace < 0 || kept[replace]!.row.durationMs >= durationMs) return;
     } else if (this.count >= this.cfg.maxSamplesPerFlush) {
       this.dropped++;
       return;
     }
-    const row: SampleRow = {
+    const row: Omit<SampleRow, 'body'> = {
       timeMs: req.startMs, service: req.resource.serviceName, version: req.resource.serviceVersion,
       kind: req.kind === 'task' ? 'task' : 'request', method: req.method, route: req.route,
       traceId: req.traceId, spanId: req.spanId, durationMs, status: req.status, error: req.error,
       partial: req.partial, reasons, findingTypes: [...new Set(req.findings.map((f) => f.type))],
-      spanCount: req.spans.length, body: JSON.stringify(toSampleBody(req, this.cfg.storeRawSql)),
+      spanCount: req.spans.length,
     };
     if (kept === undefined) {
       kept = [];
       this.byRoute.set(routeKey, kept);
     }
-    if (replace >= 0) kept[replace] = row;
+    if (replace >= 0) kept[replace] = { row, req };
     else {
-      kept.push(row);
+      kept.push({ row, req });
       this.count++;
     }
   }
 
   drain(): SampleRow[] {
     const out: SampleRow[] = [];
-    for (const rows of this.byRoute.values()) out.push(...rows);
+    // Bodies are built here rather than per candidate: at 1,000 routes a flush saw many candidates
+    // replaced by slower ones, each of which had serialised a whole request for nothing.
+    for (const kept of this.byRoute.values()) {
+      for (const c of kept) out.push({ ...c.row, body: JSON.stringify(toSampleBody(c.req, this.cfg.storeRawSql)) });
+    }
     this.byRoute = new Map();
     this.count = 0;
     return out;

@@ -40,6 +40,23 @@ describe('RequestAssembler', () => {
     assert.equal(asm.traceCount, 0);
   });
 
+  test('over the request bound, a request past its grace period is completed before anything is cut', () => {
+    let now = 1_000_000;
+    const out: AssembledRequest[] = [];
+    const asm = new RequestAssembler({ maxRequestsInFlight: 2, graceMs: 100 }, (r) => out.push(r), () => now);
+    const done = djangoRequest();
+    asm.add([dbSpan('SELECT 1', { parentSpanId: done.spanId }), done]);
+    now += 150; // due, but no tick has run yet (analysis is behind)
+    const waiting = [djangoRequest(), djangoRequest()];
+    asm.add([dbSpan('SELECT 2', { parentSpanId: waiting[0]!.spanId, traceId: waiting[0]!.traceId })]);
+    asm.add([dbSpan('SELECT 3', { parentSpanId: waiting[1]!.spanId, traceId: waiting[1]!.traceId })]);
+    assert.deepEqual(out.map((r) => [r.root, r.partial, r.spans.length]), [[done, false, 2]]);
+    assert.equal(asm.evictions.max_requests, 0);
+    asm.add([dbSpan('SELECT 4', { parentSpanId: nextSpanId() })]); // nothing due now: the oldest rootless one is cut
+    assert.equal(asm.evictions.max_requests, 1);
+    assert.equal(out[1]?.partial, true);
+  });
+
   test('tick with a request budget emits at most that many due requests, oldest first, and says when more are due', () => {
     let now = 1_000_000;
     const out: AssembledRequest[] = [];

@@ -53,8 +53,12 @@ export class RequestAssembler {
     const now = this.clock();
     for (const span of spans) {
       this.addOne(span, now);
-      while (this.spansInFlight > this.cfg.maxSpansInFlight && this.evictOldest('max_spans_in_flight'));
-      while (this.pending.size + this.ready.size > this.cfg.maxRequestsInFlight && this.evictOldest('max_requests'));
+      // Over a bound, a request already past its grace period is completed first: it is due anyway,
+      // and only when none is due is a request cut. Cutting first shredded new requests span by span
+      // while complete ones waited for analysis (bench/: 339,168 max_requests evictions in one
+      // overloaded 10 s trial of ~66,000 requests).
+      while (this.spansInFlight > this.cfg.maxSpansInFlight && (this.emitOldestDue(now) || this.evictOldest('max_spans_in_flight')));
+      while (this.pending.size + this.ready.size > this.cfg.maxRequestsInFlight && (this.emitOldestDue(now) || this.evictOldest('max_requests')));
     }
   }
 
@@ -67,7 +71,7 @@ export class RequestAssembler {
     const now = this.clock();
     let emitted = 0;
     for (const g of this.ready) {
-      if (now - g.rootMs < this.cfg.graceMs) break;
+      if (!this.due(g, now)) break;
       if (emitted++ >= maxRequests) return true;
       this.emit(g, false);
     }
@@ -159,9 +163,15 @@ export class RequestAssembler {
     g.spans.push(span);
     this.spansInFlight++;
     g.lastMs = now;
-    if (this.pending.has(g)) {
-      this.pending.delete(g); // re-insert: pending stays ordered by last activity
-      this.pending.add(g);
+    // Re-insert so pending stays ordered by last activity, once per clock reading: the spans of one
+    // export share `now`, so one export costs a group three Set operations instead of three per span.
+    // (Groups touched in the same millisecond keep their earlier relative order.)
+    if (g.queuedMs !== now) {
+      g.queuedMs = now;
+      if (this.pending.has(g)) {
+        this.pending.delete(g);
+        this.pending.add(g);
+      }
     }
     return true;
   }
@@ -234,6 +244,20 @@ export class RequestAssembler {
     this.pending.delete(g);
     this.pending.delete(children);
     this.pending.add(children);
+    children.queuedMs = now;
+  }
+
+  /** A rooted request whose grace period has passed. */
+  private due(g: SpanGroup, now: number): boolean {
+    return now - g.rootMs >= this.cfg.graceMs;
+  }
+
+  /** Emits the oldest rooted request if its grace period has passed; false when none is due. */
+  private emitOldestDue(now: number): boolean {
+    const g = first(this.ready);
+    if (g === undefined || !this.due(g, now)) return false;
+    this.emit(g, false);
+    return true;
   }
 
   /** Cuts the least recently active rootless request, else the oldest rooted one. */

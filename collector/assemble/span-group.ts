@@ -16,6 +16,8 @@ export interface SpanGroup {
   top: Span | null;
   firstMs: number;
   lastMs: number;
+  /** When the group last took its place at the end of the pending order (see append). */
+  queuedMs: number;
   rootMs: number;
   dropped: number;
   /** Ids of dropped spans still mapped to this group (bounded by maxSpansPerRequest). */
@@ -36,6 +38,7 @@ export function newGroup(span: Span, now: number, backgroundKey = ''): SpanGroup
     top: null,
     firstMs: now,
     lastMs: now,
+    queuedMs: now,
     rootMs: 0,
     dropped: 0,
     droppedIds: [],

@@ -9,9 +9,14 @@ export interface KeyEntry {
   readonly rank: number;
   /** The slot whose rank decides, when a key is converted into another field (URL -> host). */
   readonly group: number;
+  /**
+   * Values differ on every span (parameter hashes): they bypass the short-string cache, where each
+   * would cost a copy and evict a value that does repeat (proto-reader.ts utf8).
+   */
+  readonly unique: boolean;
 }
 
-export type KeySpec = Omit<KeyEntry, 'group'> & { group?: number };
+export type KeySpec = Omit<KeyEntry, 'group' | 'unique'> & { group?: number; unique?: boolean };
 
 interface Stored {
   entry: KeyEntry;
@@ -37,7 +42,7 @@ export class KeyTable {
 
   constructor(specs: readonly KeySpec[]) {
     for (const spec of specs) {
-      const entry: KeyEntry = { key: spec.key, slot: spec.slot, rank: spec.rank, group: spec.group ?? spec.slot };
+      const entry: KeyEntry = { key: spec.key, slot: spec.slot, rank: spec.rank, group: spec.group ?? spec.slot, unique: spec.unique ?? false };
       if (this.byName.has(entry.key)) throw new Error(`duplicate attribute key ${entry.key}`);
       const bytes = Buffer.from(entry.key, 'utf8');
       const b = bucketOf(bytes, 0, bytes.length);

@@ -1,7 +1,7 @@
 // common.proto AnyValue / KeyValue / ArrayValue / KeyValueList on the wire. Values of keys we do not
 // map are walked for structure (tags, lengths, nesting depth) without decoding any string, so a broken
 // or hostile value is still refused while the common case costs a few varint reads.
-import { decodeFailed, utf8, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
+import { decodeFailed, utf8, utf8Uncached, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
 import type { ProtoReader } from './proto-reader.js';
 
 /** AnyValue nesting limit: OTel attributes are flat in practice; this bounds recursion on hostile input. */
@@ -28,7 +28,7 @@ export function newScalar(): Scalar {
  * Reads the AnyValue in [r.pos, stop) into `out`. Strings longer than 3 * maxLen + 3 bytes are only
  * decoded that far: that already yields more than maxLen UTF-16 units, so the caller's cut sees them.
  */
-export function readScalar(r: ProtoReader, stop: number, out: Scalar, maxLen: number, depth: number): void {
+export function readScalar(r: ProtoReader, stop: number, out: Scalar, maxLen: number, depth: number, unique = false): void {
   out.kind = V_NONE;
   const saved = r.end;
   r.end = stop;
@@ -42,7 +42,8 @@ export function readScalar(r: ProtoReader, stop: number, out: Scalar, maxLen: nu
         const start = r.pos;
         const cap = 3 * maxLen + 3;
         out.kind = V_STRING;
-        out.str = utf8(r.buf, start, end - start > cap ? start + cap : end);
+        const to = end - start > cap ? start + cap : end;
+        out.str = unique ? utf8Uncached(r.buf, start, to) : utf8(r.buf, start, to);
         r.pos = end;
         break;
       }

@@ -38,7 +38,7 @@ export function readKeyValue(
   out.kind = 0;
   if (valStart >= 0) {
     r.pos = valStart;
-    if (e !== undefined) readScalar(r, valEnd, out, maxLen, 0);
+    if (e !== undefined) readScalar(r, valEnd, out, maxLen, 0, e.unique);
     else walkAnyValue(r, valEnd, 0);
     r.pos = stop;
   }

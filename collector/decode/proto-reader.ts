@@ -21,6 +21,11 @@ const proto = Buffer.prototype as unknown as NativeSlices;
 const nativeUtf8 = typeof proto.utf8Slice === 'function';
 const nativeHex = typeof proto.hexSlice === 'function';
 
+/** UTF-8 text of buf[start, end) for values that never repeat: no cache lookup or entry. */
+export function utf8Uncached(buf: Buffer, start: number, end: number): string {
+  return utf8Native(buf, start, end);
+}
+
 function utf8Native(buf: Buffer, start: number, end: number): string {
   return nativeUtf8 ? (buf as unknown as Required<NativeSlices>).utf8Slice(start, end) : buf.toString('utf8', start, end);
 }
@@ -49,7 +54,7 @@ export function utf8(buf: Buffer, start: number, end: number): string {
   const s = utf8Native(buf, start, end);
   // A copy: the request buffer may be pooled and reused, and must not be kept alive by the cache.
   const copy = new Uint8Array(len);
-  copy.set(buf.subarray(start, end));
+  for (let i = 0; i < len; i++) copy[i] = buf[start + i]!; // at most 32 bytes: no subarray view to allocate
   cacheBytes[slot] = copy;
   cacheStrings[slot] = s;
   return s;

@@ -110,6 +110,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
 
   private handle(call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>): void {
     const started = process.hrtime.bigint();
+    this.ingest.begin();
     try {
       const auth = call.metadata.get('authorization')[0];
       if (!this.authorized(typeof auth === 'string' ? auth : auth?.toString('utf8'))) {
@@ -127,6 +128,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
       if (err.retryAfterSeconds !== undefined) trailer.set('google.rpc.retryinfo-bin', encodeRetryInfo(err.retryAfterSeconds));
       cb({ code: err.grpcCode as GrpcStatus, details: err.message, metadata: trailer });
     } finally {
+      this.ingest.end();
       this.telemetry.requestLatency('grpc', Number(process.hrtime.bigint() - started) / 1e9);
     }
   }

@@ -119,6 +119,7 @@ export class OtlpHttpReceiver implements Lifecycle {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     let format: WireFormat | null = null;
+    this.ingest.begin();
     try {
       const url = req.url ?? '/';
       const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
@@ -155,6 +156,7 @@ export class OtlpHttpReceiver implements Lifecycle {
       if (err.code === 'INTERNAL') this.onError(err);
       this.fail(res, format ?? 'json', err);
     } finally {
+      this.ingest.end();
       this.telemetry.requestLatency('http', Number(process.hrtime.bigint() - started) / 1e9);
     }
   }

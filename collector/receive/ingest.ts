@@ -49,7 +49,19 @@ const REFUSAL_REASON: Partial<Record<HotpathError['code'], string>> = {
 };
 
 export class Ingest {
+  /** Exports between arrival and answer (HTTP bodies being read or inflated; gRPC answers in one turn). */
+  inFlightRequests = 0;
+
   constructor(private readonly deps: IngestDeps) {}
+
+  /** Receivers bracket each export with begin/end (in a finally), whatever its outcome. */
+  begin(): void {
+    this.inFlightRequests++;
+  }
+
+  end(): void {
+    this.inFlightRequests--;
+  }
 
   /** Spans carried by refused exports, when known (a refusal before decoding carries none). */
   private readonly refusedSpans = new WeakMap<HotpathError, number>();

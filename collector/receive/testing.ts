@@ -13,6 +13,7 @@ export interface TestReceivers {
   httpUrl: string;
   received: Span[];
   queue: IngestQueue;
+  ingest: Ingest;
   /** Makes admission refuse (simulating draining or a storage fault) until reset to null. */
   setAdmission(err: HotpathError | null): void;
 
@@ -66,6 +67,7 @@ export async function startTestReceivers(o: TestReceiverOptions = {}): Promise<T
     httpUrl: `http://127.0.0.1:${http.port}/v1/traces`,
     received,
     queue,
+    ingest,
     setAdmission: (e) => {
       admission = e;
     },

@@ -6,6 +6,7 @@ import type { AnalysisConfig } from '../analysis-config.js';
 import type { SpanTree } from '../span-tree.js';
 import type { BreakdownResult } from '../breakdown.js';
 import { unionLength } from '../intervals.js';
+import type { NPlusOneResult } from './n-plus-one.js';
 
 export interface DetectorContext {
   kind: AnalysedRequest['kind'];
@@ -16,6 +17,8 @@ export interface DetectorContext {
   tree: SpanTree;
   times: BreakdownResult;
   cfg: AnalysisConfig;
+  /** n_plus_one's runs, computed once per request for it and duplicate_query (n-plus-one.ts). */
+  nPlusOne?: NPlusOneResult;
 }
 
 export type Detector = (ctx: DetectorContext) => Finding[];

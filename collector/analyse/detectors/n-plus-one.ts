@@ -23,35 +23,58 @@ export interface NPlusOneRun {
   totalMs: number;
 }
 
-const memo = new WeakMap<DetectorContext, { runs: NPlusOneRun[]; claimed: Set<number> }>();
+export interface NPlusOneResult {
+  runs: NPlusOneRun[];
+  claimed: Set<number>;
+}
 
 /** The runs that qualify as N+1 and the span indices they claim (shared with duplicate_query). */
-export function nPlusOneRuns(ctx: DetectorContext): { runs: NPlusOneRun[]; claimed: Set<number> } {
-  const cached = memo.get(ctx);
-  if (cached !== undefined) return cached;
+export function nPlusOneRuns(ctx: DetectorContext): NPlusOneResult {
+  if (ctx.nPlusOne !== undefined) return ctx.nPlusOne;
   const { spans, parent } = ctx.tree;
   const cfg = ctx.cfg.nPlusOne;
-  const groups = groupBy(spans.length, (i) => {
+  // Grouped by fingerprint first (no key string per DB span), then split by parent only for the
+  // few groups long enough to qualify: most fingerprints run once or twice per request.
+  const byFingerprint = groupBy(spans.length, (i) => {
     const a = spans[i]!;
-    if (a.sql === null || !sqlShape(a.sql).isSelect) return null;
-    let p = parent[i]!;
-    while (p >= 0 && spans[p]!.category === 'template') p = parent[p]!;
-    return `${p}\u0000${a.sql.fingerprint}`;
+    return a.sql === null || !sqlShape(a.sql).isSelect ? null : a.sql.fingerprint;
   });
   const runs: NPlusOneRun[] = [];
   const claimed = new Set<number>();
-  for (const members of groups.values()) {
-    if (members.length < cfg.minCount) continue;
-    const distinct = members.filter((i) => !spans[i]!.duplicate).length;
-    if (distinct < cfg.minCount) continue;
-    const totalMs = unionMs(spans, members);
-    if (!cfg.countOnly && totalMs < cfg.minTotalMs) continue;
-    runs.push({ members, distinct, totalMs });
-    for (const i of members) claimed.add(i);
+  for (const group of byFingerprint.values()) {
+    if (group.length < cfg.minCount) continue;
+    for (const members of byParent(group, spans, parent)) {
+      if (members.length < cfg.minCount) continue;
+      const distinct = members.filter((i) => !spans[i]!.duplicate).length;
+      if (distinct < cfg.minCount) continue;
+      const totalMs = unionMs(spans, members);
+      if (!cfg.countOnly && totalMs < cfg.minTotalMs) continue;
+      runs.push({ members, distinct, totalMs });
+      for (const i of members) claimed.add(i);
+    }
   }
-  const result = { runs, claimed };
-  memo.set(ctx, result);
-  return result;
+  return (ctx.nPlusOne = { runs, claimed });
+}
+
+/** Members split by their parent, template spans being transparent; one list in the common case. */
+function byParent(group: number[], spans: DetectorContext['tree']['spans'], parent: Int32Array): number[][] {
+  const parentOf = (i: number): number => {
+    let p = parent[i]!;
+    while (p >= 0 && spans[p]!.category === 'template') p = parent[p]!;
+    return p;
+  };
+  const first = parentOf(group[0]!);
+  let k = 1;
+  while (k < group.length && parentOf(group[k]!) === first) k++;
+  if (k === group.length) return [group];
+  const split = new Map<number, number[]>();
+  for (const i of group) {
+    const p = parentOf(i);
+    const list = split.get(p);
+    if (list === undefined) split.set(p, [i]);
+    else list.push(i);
+  }
+  return [...split.values()];
 }
 
 export function detectNPlusOne(ctx: DetectorContext): Finding[] {
