@@ -73,11 +73,9 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
     db,
     () => aggregator.drain(),
     { flushIntervalMs: config.storage.flushIntervalMs },
-    (level, msg, err) => {
-      storageLogFn(level, msg, err);
-      if (level === 'error') self.storageError('flush');
-    },
+    storageLogFn,
     clock,
+    { flushed: (seconds, rows) => self.storageFlush(seconds, rows), failed: () => self.storageError('flush') },
   );
   const maintenance = new StorageMaintenance(
     db,
@@ -163,9 +161,9 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
         { name: 'ingest_queue', ok: p.queued < config.ingest.queueMaxSpans, detail: `${p.queued}/${config.ingest.queueMaxSpans} spans queued` },
       ];
     },
-    scrape: (accept) => {
+    scrape: (accept, names) => {
       syncPipelineMetrics();
-      return metrics.handleScrape(accept);
+      return metrics.handleScrape(accept, names);
     },
   };
   const api = createApiApp({

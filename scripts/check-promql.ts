@@ -108,7 +108,10 @@ export async function evaluate(base: string, q: Query, vars: Record<string, stri
     const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
     if (body.status !== 'success') return { ...q, evaluated, error: body.error ?? `HTTP ${res.status}`, series: 0 };
     const r = body.data?.result;
-    const series = Array.isArray(r) ? r.length : r === undefined ? 0 : 1;
+    // A NaN sample (histogram_quantile over buckets that never moved) is a blank panel in Grafana:
+    // not data. Found when the storage flush histogram was declared but never observed.
+    const isNaN = (v: unknown): boolean => Array.isArray(v) && v[1] === 'NaN';
+    const series = Array.isArray(r) ? r.filter((x) => !isNaN((x as { value?: unknown }).value)).length : r === undefined || isNaN(r) ? 0 : 1;
     return { ...q, evaluated, error: '', series };
   } catch (e) {
     return { ...q, evaluated, error: e instanceof Error ? e.message : String(e), series: 0 };
@@ -122,23 +125,17 @@ export interface Verdict {
 }
 
 /**
- * Every expression must parse. With requireData every dashboard panel needs data from at least one
- * of its queries (that is what makes it populated in Grafana), and so does every variable.
+ * Every expression must parse. With requireData every query of every dashboard panel must return
+ * data (a panel line that is never drawn is a defect too: the storage flush histogram was declared
+ * and charted but never observed), and so must every variable.
  */
 export async function check(base: string, queries: Query[], opts: { requireData: boolean; vars?: Record<string, string>; range?: string }): Promise<Verdict> {
   const results: Result[] = [];
   for (const q of queries) results.push(await evaluate(base, q, opts.vars ?? {}, opts.range ?? '5m'));
   const failures = results.filter((r) => r.error !== '').map((r) => `${r.source}: ${r.error}`);
   if (opts.requireData) {
-    const panels = new Map<string, Result[]>();
     for (const r of results) {
-      if (r.kind === 'variable' && r.series === 0) failures.push(`${r.source}: no data`);
-      if (r.kind !== 'panel') continue;
-      const key = `${r.source.split(' > ')[0]}#${r.panel}`;
-      panels.set(key, [...(panels.get(key) ?? []), r]);
-    }
-    for (const rs of panels.values()) {
-      if (rs.every((r) => r.series === 0 && r.error === '')) failures.push(`${rs[0]!.source}: no data from any of its ${rs.length} queries`);
+      if ((r.kind === 'variable' || r.kind === 'panel') && r.series === 0 && r.error === '') failures.push(`${r.source}: no data from ${r.expr}`);
     }
   }
   return { results, failures };

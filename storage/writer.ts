@@ -20,6 +20,14 @@ export const DEFAULT_WRITER_CONFIG: WriterConfig = { flushIntervalMs: 1000, maxP
 
 export type StorageLog = (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 
+/** Told about every flush that had something to write (the collector's self-metrics). */
+export interface FlushReport {
+  flushed(seconds: number, rows: number): void;
+  failed(): void;
+}
+
+export const NO_FLUSH_REPORT: FlushReport = { flushed: () => undefined, failed: () => undefined };
+
 export interface WriterStatus {
   healthy: boolean;
   lastError: string;
@@ -55,6 +63,7 @@ export class StorageWriter implements Lifecycle {
     config: Partial<WriterConfig> = {},
     private readonly log: StorageLog = () => {},
     private readonly clock: Clock = Date.now,
+    private readonly report: FlushReport = NO_FLUSH_REPORT,
   ) {
     this.cfg = { ...DEFAULT_WRITER_CONFIG, ...config };
   }
@@ -72,6 +81,7 @@ export class StorageWriter implements Lifecycle {
     while (this.pending.length > this.cfg.maxPendingBatches) this.droppedRows += batchRowCount(this.pending.shift()!);
     if (this.pending.length === 0) return true;
     const t0 = this.clock();
+    const started = performance.now();
     try {
       this.apply ??= createBatchApplier(this.db);
       const apply = this.apply;
@@ -80,8 +90,11 @@ export class StorageWriter implements Lifecycle {
         const rolled = rollupWatermarks(this.db);
         for (const b of pending) apply(b, rolled);
       })();
-      for (const b of pending) this.rowsWritten += batchRowCount(b);
+      let rows = 0;
+      for (const b of pending) rows += batchRowCount(b);
+      this.rowsWritten += rows;
       this.pending = [];
+      this.report.flushed((performance.now() - started) / 1000, rows);
       this.flushes++;
       this.lastFlushMs = this.clock();
       this.lastFlushDurationMs = this.lastFlushMs - t0;
@@ -91,6 +104,7 @@ export class StorageWriter implements Lifecycle {
       return true;
     } catch (e) {
       this.failures++;
+      this.report.failed();
       const code = (e as { code?: unknown }).code;
       const msg = `${typeof code === 'string' ? code + ': ' : ''}${e instanceof Error ? e.message : String(e)}`;
       if (this.healthy) this.log('error', `storage write failed, keeping ${this.pending.length} batch(es) for retry`, e);

@@ -12,7 +12,8 @@ export interface HealthCheck {
 
 export interface HealthSource {
   checks(): HealthCheck[];
-  scrape(accept: string | undefined): Promise<{ contentType: string; body: string }>;
+  /** `names`: only these metric families (`/metrics?name=a&name=b`). */
+  scrape(accept: string | undefined, names?: readonly string[]): Promise<{ contentType: string; body: string }>;
 }
 
 export function healthRoutes(app: Express, source: HealthSource, onReady: (ready: boolean) => void = () => undefined): void {
@@ -31,7 +32,9 @@ export function healthRoutes(app: Express, source: HealthSource, onReady: (ready
   app.get('/healthz', ready);
   app.get('/metrics', async (req: Request, res: Response) => {
     try {
-      const out = await source.scrape(req.headers.accept);
+      const q = req.query['name'];
+      const names = q === undefined ? undefined : (Array.isArray(q) ? q : [q]).filter((n): n is string => typeof n === 'string');
+      const out = await source.scrape(req.headers.accept, names);
       res.set('Content-Type', out.contentType).send(out.body);
     } catch (e) {
       res.status(500).type('text/plain').send(`metrics unavailable: ${(e as Error).message}\n`);

@@ -76,13 +76,18 @@ async function getJson<T>(url: string): Promise<T> {
   return (await r.json()) as T;
 }
 
-export async function runChecks(ctx: Ctx, procs: Proc[]): Promise<CheckResult[]> {
+/** Requests every demo view `times` times. */
+export async function driveViews(base: string, times: number): Promise<void> {
   for (const [path, method] of VIEWS) {
-    for (let i = 0; i < ctx.requests; i++) {
-      const r = await fetch(ctx.base + path, { method });
+    for (let i = 0; i < times; i++) {
+      const r = await fetch(base + path, { method });
       await r.arrayBuffer();
     }
   }
+}
+
+export async function runChecks(ctx: Ctx, procs: Proc[]): Promise<CheckResult[]> {
+  await driveViews(ctx.base, ctx.requests);
   const q = `window=1h&service=django-demo&limit=1000`;
   // Every view's requests must reach the API: exporter batch delay + grace period + writer flush.
   const endpoints = await waitUntil('every demo view counted by the API', 60_000, async () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { freePort, start, stop, tail, waitUntil, type Proc } from './procs.js';
-import { runChecks, REQUESTS_PER_VIEW, type Ctx } from './checks.js';
+import { driveViews, runChecks, REQUESTS_PER_VIEW, type Ctx } from './checks.js';
 import { checkPrometheus } from './prometheus.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
 
     const ctx: Ctx = { api, base, postgres: postgres && redis, requests: REQUESTS_PER_VIEW };
     const results = await runChecks(ctx, procs);
-    const promResults = await checkPrometheus(`http://127.0.0.1:${promPort}`, root, procs);
+    const promResults = await checkPrometheus(`http://127.0.0.1:${promPort}`, root, procs, () => driveViews(base, 1));
     const all = [...results, ...promResults];
     failures = all.filter((r) => !r.ok).length;
     for (const r of all) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? ` (${r.detail})` : ''}`);

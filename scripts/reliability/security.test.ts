@@ -92,6 +92,19 @@ describe('security defaults of the collector process', () => {
     for (const path of ['/metrics', '/livez', '/readyz']) assert.equal((await getText(`${c.apiUrl}${path}`)).status, 200, path);
   });
 
+  test('/metrics?name= answers only the named families, and nothing for names it does not have', async () => {
+    const one = await getText(`${c.apiUrl}/metrics?name=hotpath_ready&name=hotpath_build_info`);
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.body.split('\n').filter((l) => l.startsWith('# TYPE')), ['# TYPE hotpath_ready gauge', '# TYPE hotpath_build_info gauge']);
+    for (const q of ['name=', 'name=%00%27%22', 'name=hotpath_ready%0A', `name=${'x'.repeat(5000)}`]) {
+      const r = await getText(`${c.apiUrl}/metrics?${q}`);
+      assert.equal(r.status, 200, q);
+      assert.doesNotMatch(r.body, /^# TYPE/m, q);
+    }
+    const other = await getText(`${c.apiUrl}/metrics?name[a]=b`); // not a `name` parameter: the full exposition
+    assert.match(other.body, /^# TYPE hotpath_ready gauge$/m);
+  });
+
   test('OTLP/HTTP ingest needs the ingest token: missing or wrong is 401, right is 200', async () => {
     const { body } = exportRequest([{ service: 'sec', route: 'a/' }]);
     assert.equal((await postJson(c.otlpUrl, body)).status, 401);

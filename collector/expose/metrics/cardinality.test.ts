@@ -66,7 +66,7 @@ describe('series expiry', () => {
     m.sink.consume(request({ route: 'new/' }));
     const after = (await m.handleScrape(undefined)).body;
     assert.equal(sample(after, 'hotpath_http_server_request_duration_seconds_count', { http_route: 'new/' }), 1);
-    assert.equal(sample(after, 'hotpath_series_overflow_total', { dimension: 'http_route' }), undefined);
+    assert.equal(sample(after, 'hotpath_series_overflow_total', { dimension: 'http_route' }), 0);
   });
 
   test('a route that returns after expiry starts fresh series and keeps counting', async () => {

@@ -20,7 +20,7 @@ export interface Metrics {
   readonly sink: RequestSink;
   readonly selfMetrics: SelfMetrics;
   /** Body and Content-Type for GET /metrics given the request's Accept header. */
-  handleScrape(acceptHeader: string | undefined): Promise<ScrapeResult>;
+  handleScrape(acceptHeader: string | undefined, names?: readonly string[]): Promise<ScrapeResult>;
   /** Expires label values unseen for seriesTtlMs (handleScrape does this too). */
   sweep(): void;
   /** Series held by the request-derived families, for tests and the health dashboard. */

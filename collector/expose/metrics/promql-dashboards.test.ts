@@ -155,13 +155,16 @@ describe('dashboards and rules against a real Prometheus', () => {
     assert.deepEqual(empty, [], 'with every self-metric fed, each panel query has data');
   });
 
-  test('the checker reports a syntax error and a panel without data', async () => {
+  test('the checker reports a syntax error, a panel without data and one that is only NaN', async () => {
     const verdict = await check(base, [
       { source: 'broken.json > Broken', panel: 1, kind: 'panel', expr: 'sum(rate(hotpath_findings_total[$__rate_interval])' },
       { source: 'empty.json > Empty', panel: 2, kind: 'panel', expr: 'hotpath_no_such_metric{service_name=~"$service"}' },
+      { source: 'nan.json > NaN', panel: 3, kind: 'panel', expr: 'vector(0) / vector(0)' },
+      { source: 'zero.json > Zero', panel: 4, kind: 'panel', expr: 'vector(0)' },
     ], { requireData: true });
-    assert.equal(verdict.failures.length, 2);
+    assert.equal(verdict.failures.length, 3);
     assert.match(verdict.failures[0]!, /^broken\.json > Broken: .*parse error/);
     assert.match(verdict.failures[1]!, /^empty\.json > Empty: no data/);
+    assert.match(verdict.failures[2]!, /^nan\.json > NaN: no data/);
   });
 });

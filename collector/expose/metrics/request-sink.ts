@@ -59,6 +59,12 @@ interface ServiceEntry extends Entry {
 
 const live = <S extends { live: boolean }>(s: S | undefined): s is S => s !== undefined && s.live;
 
+/** Label dimensions with a cardinality bound (hotpath_series_overflow_total `dimension`). */
+const OVERFLOW_DIMENSIONS = {
+  service: true, service_version: true, http_route: true, template: true, middleware: true, db_operation: true, db_fingerprint: true,
+} satisfies Record<string, true>;
+type OverflowDimension = keyof typeof OVERFLOW_DIMENSIONS;
+
 export class MetricsSink implements RequestSink {
   private readonly services: BoundedTable<ServiceEntry>;
   private readonly overflowBy = new Map<string, CounterSeries>();
@@ -70,6 +76,7 @@ export class MetricsSink implements RequestSink {
     private readonly versionGauge: Gauge<'service_name' | 'service_version'>,
     private readonly clock: Clock,
   ) {
+    for (const d of Object.keys(OVERFLOW_DIMENSIONS) as OverflowDimension[]) this.overflowCounter(d);
     this.services = new BoundedTable(cfg.maxServices, (v, now) => this.makeService(v, now), this.overflowCounter('service'));
     this.kindSeries = KINDS.map((k) => fam.analysed.child(k, { kind: k }, clock()));
   }
@@ -209,14 +216,16 @@ export class MetricsSink implements RequestSink {
     svc.versions.sweep(cutoff, (v) => this.versionGauge.remove({ service_name: svc.value, service_version: v.value }));
   }
 
-  private overflowCounter(dimension: string): () => void {
+  /** The dimension's overflow series exists from the start, at 0: its panel reads 0, not blank. */
+  private overflowCounter(dimension: OverflowDimension): () => void {
+    let s = this.overflowBy.get(dimension);
+    if (s === undefined) {
+      s = this.fam.overflow.child(dimension, { dimension }, this.clock());
+      this.overflowBy.set(dimension, s);
+    }
+    const series = s;
     return () => {
-      let s = this.overflowBy.get(dimension);
-      if (s === undefined) {
-        s = this.fam.overflow.child(dimension, { dimension }, this.clock());
-        this.overflowBy.set(dimension, s);
-      }
-      s.value++;
+      series.value++;
     };
   }
 

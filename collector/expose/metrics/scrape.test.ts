@@ -69,4 +69,22 @@ describe('handleScrape', () => {
     );
     assert.match(results[0]!.body, /process_cpu_seconds_total/);
   });
+
+  test('with names, writes only those families, in either format, and ignores unknown names', async () => {
+    const m = createMetrics({ defaultMetrics: false }, () => 1_700_000_000_000);
+    m.selfMetrics.receiverAccepted('http', 7);
+    m.sink.consume(request({ breakdown: { durationMs: 30 } }));
+    const names = ['hotpath_receiver_accepted_spans_total', 'no_such_metric'];
+    const text = await m.handleScrape(undefined, names);
+    assert.equal(text.contentType, Registry.PROMETHEUS_CONTENT_TYPE);
+    assert.deepEqual(text.body.split('\n').filter((l) => l.startsWith('# TYPE')), ['# TYPE hotpath_receiver_accepted_spans_total counter']);
+    assert.equal(sample(text.body, 'hotpath_receiver_accepted_spans_total', { protocol: 'http' }), 7);
+    const om = await m.handleScrape(PROM3_ACCEPT, names);
+    assert.equal(om.contentType, Registry.OPENMETRICS_CONTENT_TYPE);
+    assert.match(om.body, /^# HELP hotpath_receiver_accepted_spans [^\n]*\n# TYPE hotpath_receiver_accepted_spans counter\n/);
+    assert.match(om.body, /\n# EOF\n$/);
+    assert.doesNotMatch(om.body, /hotpath_http_server_request_duration_seconds/);
+    const full = await m.handleScrape(undefined);
+    assert.match(full.body, /hotpath_http_server_request_duration_seconds_bucket/);
+  });
 });

@@ -2,6 +2,10 @@
 // queue and storage state. Callers pass bounded label values (protocols, reason codes), so these
 // use prom-client's metrics directly; they change per OTLP request, not per span.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EVICTION_REASONS } from '../../assemble/assembler-config.js';
+
+/** Why aggregated rows were not written (hotpath_storage_dropped_rows_total `reason`). */
+export const ROWS_DROPPED_REASONS = ['max_groups_per_flush', 'slow_query_log_cap', 'sample_cap', 'storage_backlog'] as const;
 
 export type Protocol = 'grpc' | 'http';
 
@@ -22,7 +26,7 @@ export interface SelfMetrics {
   /** Spans accepted but then lost (e.g. over maxSpansPerRequest); HotpathCollectorDroppingSpans alerts on it. */
   spansDropped(stage: string, reason: string, n: number): void;
   /** Aggregated rows not written: over the per-flush group bound, the long-query log cap, the sample cap, or a storage backlog. */
-  storageRowsDropped(reason: string, n: number): void;
+  storageRowsDropped(reason: (typeof ROWS_DROPPED_REASONS)[number], n: number): void;
   setQueueDepth(queue: string, spans: number): void;
   storageFlush(seconds: number, rows: number): void;
   storageError(operation: string): void;
@@ -58,11 +62,16 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
   const build = new Gauge({ name: 'hotpath_build_info', help: 'Build metadata; always 1.', labelNames: ['version', 'node_version'] as const, registers });
   build.set({ version, node_version: process.version }, 1);
   ready.set(0);
+  // Zero series let rate() see the first refusal, eviction or failure instead of a series appearing
+  // from nothing, and keep the dashboards' panels for them at 0 rather than blank.
   for (const p of ['grpc', 'http'] as const) {
-    // Zero series let rate() see the first refusal instead of a series appearing from nothing.
     accepted.inc({ protocol: p }, 0);
     refused.inc({ protocol: p, reason: 'OVERLOADED' }, 0);
   }
+  for (const reason of EVICTION_REASONS) evicted.inc({ reason }, 0);
+  for (const reason of ROWS_DROPPED_REASONS) rowsDropped.inc({ reason }, 0);
+  dropped.inc({ stage: 'assemble', reason: 'max_spans_per_request' }, 0);
+  storageErrors.inc({ operation: 'flush' }, 0);
 
   return {
     receiverAccepted: (protocol, n) => accepted.inc({ protocol }, n),
