@@ -94,11 +94,17 @@ export class CollectorProcess {
     return { status: res.status, body: await res.text() };
   }
 
-  /** Sums of every sample of each metric family, optionally only samples whose labels contain `filter`. */
-  async metrics(): Promise<Metrics> {
+  /**
+   * Sums of every sample of each metric family, optionally only samples whose labels contain
+   * `filter`. With `names`, only those families are asked for: polling the whole exposition every
+   * 100 ms cost the collector CPU that grows with its routes (thousands of series at 1,000), which a
+   * Prometheus scraping every 15 s does not.
+   */
+  async metrics(names?: readonly string[]): Promise<Metrics> {
     // /readyz refreshes the queue-depth and open-request gauges (they are set when health is checked).
     await this.get('/readyz');
-    return new Metrics((await this.get('/metrics')).body);
+    const query = names === undefined ? '' : `?${names.map((n) => `name=${encodeURIComponent(n)}`).join('&')}`;
+    return new Metrics((await this.get(`/metrics${query}`)).body);
   }
 
   /** Peak resident set (VmHWM) in MB. */
