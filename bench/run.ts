@@ -147,7 +147,9 @@ async function main(): Promise<void> {
 
   const growth = await costGrowth(P.scaleSpans, (env, fn) => withCollector(env, fn), (c) => httpSender(c.ports.http, false, 4), source, progress);
 
-  const apiAll = [...lag.endpointsMs, ...lag.queriesMs];
+  // The target holds for each route: the worse route's p99, not the p99 of both together (which
+  // read 91.1 ms in a run where /queries alone had 131.3 ms).
+  const apiP99 = Math.max(percentile(lag.endpointsMs, 99), percentile(lag.queriesMs, 99));
   const rows: Row[] = [
     ['decode only (protobuf)', `${fmt(decode)} spans/CPU-s`, 'fresh process on the collector core, median of 5'],
     ['decode only (gzip + protobuf)', `${fmt(decodeGz)} spans/CPU-s`, ''],
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
     peak_in_flight_requests: mem.peakInFlight,
     lag_p50_ms: Math.round(percentile(lag.lagMs, 50)),
     lag_p99_ms: Math.round(percentile(lag.lagMs, 99)),
-    api_p99_ms: Number(percentile(apiAll, 99).toFixed(1)),
+    api_p99_ms: Number(apiP99.toFixed(1)),
     capacity_spans_per_cpu_s: { http: Math.round(http.perCpuS), http_gzip: Math.round(http.gzipPerCpuS), grpc: Math.round(grpc.perCpuS) },
     growth: growth.summary,
     throughput_drop_10_to_1000: growth.drop,
