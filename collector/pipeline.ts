@@ -17,6 +17,17 @@ import { FingerprintCache } from './analyse/fingerprint/fingerprint-cache.js';
 const SLICE_MS = 15;
 /** Requests between two looks at the time: ~1-2 ms of analysis at Django-sized requests. */
 const TICK_REQUESTS = 16;
+/**
+ * CPU time, not wall time: under a CPU quota (a container limit) a wall-clock slice also counts the
+ * time the process is throttled, and ended after little work. In the 5x-overload test (15% of a
+ * core) the analysed rate R was 10.7-11.7k spans/s with wall-clock slices, 13.0-15.7k with CPU-time
+ * ones and 13.7-17.7k with the earlier request budget. process.cpuUsage() is one getrusage call per
+ * 16 requests.
+ */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export interface PipelineConfig {
   queueMaxSpans: number;
@@ -79,10 +90,10 @@ export class Pipeline implements Lifecycle {
     if (this.emitting) return;
     this.emitting = true;
     const slice = (): void => {
-      const end = performance.now() + SLICE_MS;
+      const end = cpuMs() + SLICE_MS;
       let due: boolean;
       do due = this.assembler.tick(TICK_REQUESTS);
-      while (due && performance.now() < end);
+      while (due && cpuMs() < end);
       if (due && this.timer !== null) setImmediate(slice);
       else this.emitting = false;
     };
