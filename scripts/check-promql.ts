@@ -110,8 +110,8 @@ export async function evaluate(base: string, q: Query, vars: Record<string, stri
     const r = body.data?.result;
     // A NaN sample (histogram_quantile over buckets that never moved) is a blank panel in Grafana:
     // not data. Found when the storage flush histogram was declared but never observed.
-    const isNaN = (v: unknown): boolean => Array.isArray(v) && v[1] === 'NaN';
-    const series = Array.isArray(r) ? r.filter((x) => !isNaN((x as { value?: unknown }).value)).length : r === undefined || isNaN(r) ? 0 : 1;
+    const nanSample = (v: unknown): boolean => Array.isArray(v) && v[1] === 'NaN';
+    const series = Array.isArray(r) ? r.filter((x) => !nanSample((x as { value?: unknown }).value)).length : r === undefined || nanSample(r) ? 0 : 1;
     return { ...q, evaluated, error: '', series };
   } catch (e) {
     return { ...q, evaluated, error: e instanceof Error ? e.message : String(e), series: 0 };

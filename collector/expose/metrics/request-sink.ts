@@ -76,7 +76,7 @@ export class MetricsSink implements RequestSink {
     private readonly versionGauge: Gauge<'service_name' | 'service_version'>,
     private readonly clock: Clock,
   ) {
-    for (const d of Object.keys(OVERFLOW_DIMENSIONS) as OverflowDimension[]) this.overflowCounter(d);
+    for (const d of Object.keys(OVERFLOW_DIMENSIONS) as OverflowDimension[]) this.overflowSeries(d);
     this.services = new BoundedTable(cfg.maxServices, (v, now) => this.makeService(v, now), this.overflowCounter('service'));
     this.kindSeries = KINDS.map((k) => fam.analysed.child(k, { kind: k }, clock()));
   }
@@ -216,14 +216,18 @@ export class MetricsSink implements RequestSink {
     svc.versions.sweep(cutoff, (v) => this.versionGauge.remove({ service_name: svc.value, service_version: v.value }));
   }
 
-  /** The dimension's overflow series exists from the start, at 0: its panel reads 0, not blank. */
-  private overflowCounter(dimension: OverflowDimension): () => void {
+  /** Every dimension's overflow series exists from the start, at 0: its panel reads 0, not blank. */
+  private overflowSeries(dimension: OverflowDimension): CounterSeries {
     let s = this.overflowBy.get(dimension);
     if (s === undefined) {
       s = this.fam.overflow.child(dimension, { dimension }, this.clock());
       this.overflowBy.set(dimension, s);
     }
-    const series = s;
+    return s;
+  }
+
+  private overflowCounter(dimension: OverflowDimension): () => void {
+    const series = this.overflowSeries(dimension);
     return () => {
       series.value++;
     };
