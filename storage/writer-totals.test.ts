@@ -1,6 +1,6 @@
 // Stored totals equal what was consumed, whatever happened between flushes: a failed and retried
 // transaction, a restart (a second writer on the file), rows deleted underneath, late data.
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Aggregator } from '../collector/aggregate/aggregator.js';
 import { makeDbSpan, makeRequest } from '../collector/aggregate/test-requests.js';
@@ -10,6 +10,12 @@ import { StorageWriter } from './writer.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
 const clock = (): number => T0 + 10 * 60_000;
+
+function tempDb(t: TestContext): Database {
+  const db = openDatabase(tempDbPath(t));
+  t.after(() => db.close());
+  return db;
+}
 
 function writerOn(db: Database): { agg: Aggregator; writer: StorageWriter } {
   const agg = new Aggregator({}, clock);
@@ -27,12 +33,11 @@ function endpoint(db: Database, route: string, bucketMs = T0): { count: number; 
 
 describe('StorageWriter totals', () => {
   test('a flush that fails after updating some rows does not count them twice when retried', (t) => {
-    const db = openDatabase(tempDbPath(t));
-    t.after(() => db.close());
+    const db = tempDb(t);
     const { agg, writer } = writerOn(db);
     visit(agg, '/a/');
     assert.equal(writer.flush(), true);
-    // /a/ is updated in place first (it fits), then 300 new rows need pages the file may not grow by.
+    // /a/ is written first (its row exists, it fits), then 300 new rows need pages the file may not grow by.
     visit(agg, '/a/');
     for (let i = 0; i < 300; i++) visit(agg, `/new${i}/`);
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
@@ -47,8 +52,7 @@ describe('StorageWriter totals', () => {
   });
 
   test('a second writer on the same file adds to the rows the first one wrote (a restart)', (t) => {
-    const db = openDatabase(tempDbPath(t));
-    t.after(() => db.close());
+    const db = tempDb(t);
     const first = writerOn(db);
     visit(first.agg, '/a/', T0, 10);
     visit(first.agg, '/a/', T0, 10);
@@ -64,8 +68,7 @@ describe('StorageWriter totals', () => {
   });
 
   test('a row deleted underneath (retention, a rebuilt file) is written again from the next batch', (t) => {
-    const db = openDatabase(tempDbPath(t));
-    t.after(() => db.close());
+    const db = tempDb(t);
     const { agg, writer } = writerOn(db);
     visit(agg, '/a/');
     assert.equal(writer.flush(), true);
@@ -76,8 +79,7 @@ describe('StorageWriter totals', () => {
   });
 
   test('late data for an earlier minute still adds to its row', (t) => {
-    const db = openDatabase(tempDbPath(t));
-    t.after(() => db.close());
+    const db = tempDb(t);
     const { agg, writer } = writerOn(db);
     visit(agg, '/a/', T0);
     assert.equal(writer.flush(), true);
@@ -92,8 +94,7 @@ describe('StorageWriter totals', () => {
   });
 
   test('every flush is reported with its rows, and every failed one as a failure', (t) => {
-    const db = openDatabase(tempDbPath(t));
-    t.after(() => db.close());
+    const db = tempDb(t);
     const agg = new Aggregator({}, clock);
     const flushed: number[] = [];
     let failed = 0;
