@@ -6,6 +6,9 @@ import { EVICTION_REASONS } from '../../assemble/assembler-config.js';
 
 /** Why aggregated rows were not written (hotpath_storage_dropped_rows_total `reason`). */
 export const ROWS_DROPPED_REASONS = ['max_groups_per_flush', 'slow_query_log_cap', 'sample_cap', 'storage_backlog'] as const;
+/** Where accepted spans can be lost before analysis (hotpath_spans_dropped_total labels). */
+export const SPANS_DROPPED = [{ stage: 'assemble', reason: 'max_spans_per_request' }] as const;
+type SpansDropped = (typeof SPANS_DROPPED)[number];
 
 export type Protocol = 'grpc' | 'http';
 
@@ -24,7 +27,7 @@ export interface SelfMetrics {
   /** Attribute values cut at the configured maximum length (data kept, not lost). */
   attributesTruncated(n: number): void;
   /** Spans accepted but then lost (e.g. over maxSpansPerRequest); HotpathCollectorDroppingSpans alerts on it. */
-  spansDropped(stage: string, reason: string, n: number): void;
+  spansDropped(stage: SpansDropped['stage'], reason: SpansDropped['reason'], n: number): void;
   /** Aggregated rows not written: over the per-flush group bound, the long-query log cap, the sample cap, or a storage backlog. */
   storageRowsDropped(reason: (typeof ROWS_DROPPED_REASONS)[number], n: number): void;
   setQueueDepth(queue: string, spans: number): void;
@@ -70,7 +73,7 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
   }
   for (const reason of EVICTION_REASONS) evicted.inc({ reason }, 0);
   for (const reason of ROWS_DROPPED_REASONS) rowsDropped.inc({ reason }, 0);
-  dropped.inc({ stage: 'assemble', reason: 'max_spans_per_request' }, 0);
+  for (const labels of SPANS_DROPPED) dropped.inc(labels, 0);
   storageErrors.inc({ operation: 'flush' }, 0);
 
   return {
