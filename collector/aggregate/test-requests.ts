@@ -14,7 +14,6 @@ export function makeSpan(over: Partial<Span> = {}): Span {
   const durationMs = over.durationMs ?? 1;
   return {
     traceId: hex(1, 32), spanId: hex(id, 16), parentSpanId: '', parentIsRemote: false, name: 'span', kind: 1,
-    startNs: BigInt(Math.round(startMs * 1e6)), endNs: BigInt(Math.round((startMs + durationMs) * 1e6)),
     startMs, durationMs, statusCode: 0, statusMessage: '', hasException: false, exceptionType: '', scope: '',
     resource: makeResource(), httpMethod: '', httpRoute: '', httpStatus: 0, serverAddress: '', dbSystem: '',
     dbNamespace: '', dbStatement: '', dbOperation: '', dbParamsHash: '', dbRows: -1, hotpathKind: '',

@@ -24,9 +24,9 @@ const defaultResource = makeResource();
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 
 export interface SpanInput extends Partial<Span> {
-  /** Start offset in ms from a fixed epoch (shorthand for startMs / startNs). */
+  /** Start offset in ms from a fixed epoch (shorthand for startMs). */
   at?: number;
-  /** Duration in ms (shorthand for durationMs / endNs). */
+  /** Duration in ms (shorthand for durationMs). */
   ms?: number;
 }
 
@@ -36,8 +36,6 @@ export function makeSpan(input: SpanInput = {}): Span {
   const { at, ms, ...over } = input;
   const startMs = over.startMs ?? EPOCH_MS + (at ?? 0);
   const durationMs = over.durationMs ?? ms ?? 1;
-  const startNs = over.startNs ?? BigInt(Math.round(startMs * 1e6));
-  const endNs = over.endNs ?? startNs + BigInt(Math.round(durationMs * 1e6));
   // The decoder's factory gives every contract field its "not present" default.
   return {
     ...newSpan(defaultResource),
@@ -46,8 +44,6 @@ export function makeSpan(input: SpanInput = {}): Span {
     kind: SpanKind.INTERNAL,
     statusCode: StatusCode.UNSET,
     ...over,
-    startNs,
-    endNs,
     startMs,
     durationMs,
   };

@@ -8,6 +8,7 @@ import { HotpathError } from '../errors.js';
 import { checkOptions, ResultBuilder } from './decode-result.js';
 import type { DecodeOptions, DecodeResult } from './decode-result.js';
 import { checkHexId } from './ids.js';
+import { smallInt } from './small-int.js';
 import { JsonReader } from './json-reader.js';
 import type { Obj } from './json-reader.js';
 import type { KeyEntry, KeyTable } from './key-table.js';
@@ -96,9 +97,9 @@ class JsonDecoder extends JsonReader {
     const spanId = this.str(o['spanId'], 'spanId');
     const parent = this.str(o['parentSpanId'], 'parentSpanId');
     span.name = this.str(o['name'], 'name');
-    span.kind = this.int(o['kind'], 'kind');
-    span.startNs = this.nanos(o['startTimeUnixNano'], 'startTimeUnixNano');
-    span.endNs = this.nanos(o['endTimeUnixNano'], 'endTimeUnixNano');
+    span.kind = smallInt(this.int(o['kind'], 'kind'));
+    const startNs = this.nanos(o['startTimeUnixNano'], 'startTimeUnixNano');
+    const endNs = this.nanos(o['endTimeUnixNano'], 'endTimeUnixNano');
     const flags = this.int(o['flags'], 'flags');
     for (const kv of this.arr(o['attributes'], 'attributes')) {
       this.attribute(kv, SPAN_KEYS, (e, v) => {
@@ -114,7 +115,7 @@ class JsonDecoder extends JsonReader {
     }
     const status = this.obj(o['status'], 'status');
     if (status !== null) {
-      span.statusCode = this.int(status['code'], 'status.code');
+      span.statusCode = smallInt(this.int(status['code'], 'status.code'));
       span.statusMessage = cut(this.state, span, this.str(status['message'], 'status.message'));
     }
     const parentWhy = parent === '' ? '' : checkHexId(parent, 8);
@@ -125,7 +126,7 @@ class JsonDecoder extends JsonReader {
     if ((why = checkHexId(traceId, 16)) !== '') reason = `traceId ${why}`;
     else if ((why = checkHexId(spanId, 8)) !== '') reason = `spanId ${why}`;
     else if (!isRoot && parentWhy !== '') reason = `parentSpanId ${parentWhy}`;
-    else if (span.endNs < span.startNs) reason = 'endTimeUnixNano is before startTimeUnixNano';
+    else if (endNs < startNs) reason = 'endTimeUnixNano is before startTimeUnixNano';
     if (reason !== '') {
       this.state.truncated -= span.truncatedAttributes; // a rejected span's cuts are not reported
       this.out.reject(this.where(), reason);
@@ -135,8 +136,8 @@ class JsonDecoder extends JsonReader {
     span.spanId = spanId.toLowerCase();
     span.parentSpanId = isRoot ? '' : parent.toLowerCase();
     span.parentIsRemote = (flags & 0x200) !== 0;
-    span.startMs = Number(span.startNs) / 1e6;
-    span.durationMs = Number(span.endNs - span.startNs) / 1e6;
+    span.startMs = Number(startNs) / 1e6;
+    span.durationMs = Number(endNs - startNs) / 1e6;
     finishSpan(span);
     this.out.spans.push(span);
   }

@@ -12,6 +12,7 @@ import { readExceptionEvent, readKeyValue, walkLink } from './proto-attributes.j
 import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
 import { checkSpan } from './span-checks.js';
 import { intern } from './intern.js';
+import { smallInt } from './small-int.js';
 import { newResource, newSpan } from './span-factory.js';
 import {
   finishSpan, RESOURCE_KEYS, setResourceString, setSpanBool, setSpanNumber, setSpanString, SPAN_KEYS,
@@ -188,11 +189,12 @@ class ProtoDecoder {
         span.name = intern(r.string());
       } else if (field === 6) {
         r.expect(tag, WIRE_VARINT, at);
-        span.kind = r.int64();
+        span.kind = smallInt(r.int64());
       } else if (field === 7 || field === 8) {
         r.expect(tag, WIRE_I64, at);
-        if (field === 7) { span.startNs = r.fixed64(); sLo = r.lo; sHi = r.hi; }
-        else { span.endNs = r.fixed64(); eLo = r.lo; eHi = r.hi; }
+        r.fixed64Halves();
+        if (field === 7) { sLo = r.lo; sHi = r.hi; }
+        else { eLo = r.lo; eHi = r.hi; }
       } else if (field === 9) {
         r.expect(tag, WIRE_LEN, at);
         this.spanAttribute(span, r.lengthEnd());
@@ -248,7 +250,7 @@ class ProtoDecoder {
       const tag = r.tag();
       const field = tag >>> 3;
       if (field === 2) { r.expect(tag, WIRE_LEN, at); span.statusMessage = cut(this.state, span, r.string()); }
-      else if (field === 3) { r.expect(tag, WIRE_VARINT, at); span.statusCode = r.int64(); }
+      else if (field === 3) { r.expect(tag, WIRE_VARINT, at); span.statusCode = smallInt(r.int64()); }
       else r.skip(tag);
     }
   }

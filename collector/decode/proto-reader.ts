@@ -141,11 +141,17 @@ export class ProtoReader {
   /** fixed64 as an exact unsigned bigint; also leaves the halves in `lo`/`hi`. */
   fixed64(): bigint {
     const pos = this.pos;
+    this.fixed64Halves();
+    return this.view.getBigUint64(pos, true);
+  }
+
+  /** fixed64 read into `lo`/`hi` only: no BigInt allocated (span timestamps, read twice per span). */
+  fixed64Halves(): void {
+    const pos = this.pos;
     if (pos + 8 > this.end) throw decodeFailed('truncated fixed64', pos);
     this.lo = this.view.getUint32(pos, true);
     this.hi = this.view.getUint32(pos + 4, true);
     this.pos = pos + 8;
-    return this.view.getBigUint64(pos, true);
   }
 
   fixed32(): number {

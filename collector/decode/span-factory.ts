@@ -22,8 +22,6 @@ export function newSpan(resource: Resource): Span {
     parentIsRemote: false,
     name: '',
     kind: 0,
-    startNs: 0n,
-    endNs: 0n,
     startMs: 0,
     durationMs: 0,
     statusCode: 0,

@@ -13,6 +13,7 @@ import { cut, cutSlot, MAX_SLOTS } from './field-state.js';
 import type { FieldState } from './field-state.js';
 import { urlHost } from './url-host.js';
 import { intern } from './intern.js';
+import { smallInt } from './small-int.js';
 
 const A = conventions.attributes;
 
@@ -182,10 +183,11 @@ export function setSpanNumber(state: FieldState, span: Span, e: KeyEntry, value:
     return;
   }
   if (!Number.isSafeInteger(value) || value < 0 || !claim(state.spanRanks, slot, e.rank)) return;
-  if (slot === HTTP_STATUS) span.httpStatus = value;
-  else if (slot === DB_ROWS) span.dbRows = value;
-  else if (slot === CACHE_HITS) span.cacheHits = value;
-  else span.cacheMisses = value;
+  const n = smallInt(value);
+  if (slot === HTTP_STATUS) span.httpStatus = n;
+  else if (slot === DB_ROWS) span.dbRows = n;
+  else if (slot === CACHE_HITS) span.cacheHits = n;
+  else span.cacheMisses = n;
 }
 
 export function setSpanBool(state: FieldState, span: Span, e: KeyEntry, value: boolean): void {

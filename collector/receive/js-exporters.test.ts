@@ -55,8 +55,9 @@ function compare(sent: ReadableSpan[], received: Span[], service: string): void 
     assert.equal(r.parentSpanId, s.parentSpanContext?.spanId ?? '');
     assert.equal(r.name, s.name);
     assert.equal(r.kind, s.kind + 1, 'OTLP kind = API kind + 1');
-    assert.equal(r.startNs, ns(s.startTime), 'start timestamp is exact to the nanosecond');
-    assert.equal(r.endNs, ns(s.endTime));
+    // The nanosecond timestamps rounded once to ms, as decode does; the duration from their exact difference.
+    assert.equal(r.startMs, Number(ns(s.startTime)) / 1e6, 'start timestamp');
+    assert.equal(r.durationMs, Number(ns(s.endTime) - ns(s.startTime)) / 1e6, 'duration exact to the nanosecond');
     assert.equal(r.resource.serviceName, service);
     assert.equal(r.resource.serviceVersion, '1.2.3');
     const a = s.attributes;

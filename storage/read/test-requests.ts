@@ -42,10 +42,9 @@ function resourceOf(service: string, version: string): Resource {
 }
 
 function baseSpan(resource: Resource, traceId: string, spanId: string, parent: string, name: string, startMs: number, ms: number): Span {
-  const startNs = BigInt(Math.round(startMs * 1e6));
   return {
     traceId, spanId, parentSpanId: parent, parentIsRemote: false, name, kind: parent === '' ? 2 : 1,
-    startNs, endNs: startNs + BigInt(Math.round(ms * 1e6)), startMs, durationMs: ms, statusCode: 0,
+    startMs, durationMs: ms, statusCode: 0,
     statusMessage: '', hasException: false, exceptionType: '', scope: 'test', resource,
     httpMethod: '', httpRoute: '', httpStatus: 0, serverAddress: '', dbSystem: '', dbNamespace: '',
     dbStatement: '', dbOperation: '', dbParamsHash: '', dbRows: -1, hotpathKind: '', cacheResult: 'unknown',

@@ -15,7 +15,7 @@ export function span(over: Partial<Span> = {}): Span {
   const durationMs = over.durationMs ?? 1;
   return {
     traceId: hex(idSeq, 32), spanId: hex(idSeq, 16), parentSpanId: '', parentIsRemote: false, name: 'span', kind: 1,
-    startNs: 0n, endNs: BigInt(Math.round(durationMs * 1e6)), startMs: 0, durationMs, statusCode: 0, statusMessage: '',
+    startMs: 0, durationMs, statusCode: 0, statusMessage: '',
     hasException: false, exceptionType: '', scope: '', resource: resource(), httpMethod: '', httpRoute: '', httpStatus: 0,
     serverAddress: '', dbSystem: '', dbNamespace: '', dbStatement: '', dbOperation: '', dbParamsHash: '', dbRows: -1,
     hotpathKind: '', cacheResult: 'unknown', cacheOperation: '', cacheBackend: '', cacheKeyPrefix: '', cacheHits: 0,
