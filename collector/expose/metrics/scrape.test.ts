@@ -87,4 +87,15 @@ describe('handleScrape', () => {
     const full = await m.handleScrape(undefined);
     assert.match(full.body, /hotpath_http_server_request_duration_seconds_bucket/);
   });
+
+  test('with names, a process family set by another family\'s collect is fresh, not 0', async () => {
+    const m = createMetrics({ defaultMetrics: true }, () => 0);
+    const names = ['nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes', 'nodejs_heap_space_size_used_bytes', 'nodejs_eventloop_lag_max_seconds'];
+    const body = (await m.handleScrape(undefined, names)).body;
+    assert.ok((sample(body, 'nodejs_heap_size_used_bytes') ?? 0) > 1_000_000, 'heap in use is read, not the initial 0');
+    assert.ok((sample(body, 'nodejs_external_memory_bytes') ?? 0) > 0);
+    assert.ok((sample(body, 'nodejs_heap_space_size_used_bytes', { space: 'old' }) ?? 0) > 0);
+    assert.match(body, /^nodejs_eventloop_lag_max_seconds \S+$/m);
+    assert.doesNotMatch(body, /nodejs_heap_size_total_bytes/, 'the filling family is collected, not written');
+  });
 });

@@ -44,6 +44,19 @@ export type ScrapeHandler = (accept: string | undefined, names?: readonly string
  * 100 ms took ~1.5% of the collector's CPU (bench/profile.ts --routes=1000: scrape handler and
  * process metrics). Families are named as registered (counters with `_total`).
  */
+/**
+ * prom-client's process metrics set several families from one family's collect callback (the
+ * others have none), so asking for one of those alone served a stale value: 0 before the first full
+ * scrape (`/metrics?name=nodejs_heap_size_used_bytes`). The family whose collect fills a family.
+ */
+export function filledBy(name: string): string | undefined {
+  if (name === 'nodejs_heap_size_used_bytes' || name === 'nodejs_external_memory_bytes') return 'nodejs_heap_size_total_bytes';
+  if (name === 'nodejs_heap_space_size_used_bytes' || name === 'nodejs_heap_space_size_available_bytes') return 'nodejs_heap_space_size_total_bytes';
+  if (name === 'process_cpu_system_seconds_total' || name === 'process_cpu_seconds_total') return 'process_cpu_user_seconds_total';
+  if (/^nodejs_eventloop_lag_[a-z0-9]+_seconds$/.test(name)) return 'nodejs_eventloop_lag_seconds';
+  return undefined;
+}
+
 export function createScrapeHandler(registry: Registry, beforeScrape: () => void): ScrapeHandler {
   const originalNames = new WeakMap<object, string>();
   let chain: Promise<unknown> = Promise.resolve();
@@ -63,6 +76,8 @@ export function createScrapeHandler(registry: Registry, beforeScrape: () => void
     for (const name of names) {
       const metric = registry.getSingleMetric(name) as unknown as { name: string; type: string } | undefined;
       if (metric === undefined) continue;
+      const filler = filledBy(name);
+      if (filler !== undefined) await registry.getSingleMetric(filler)?.get();
       // What registry.metrics() does to counters for OpenMetrics, done to this family alone.
       if (format === 'openmetrics' && metric.type === 'counter') metric.name = name.replace(/_total$/, '');
       parts.push(await registry.getSingleMetricAsString(name));
