@@ -7,7 +7,7 @@ import { analyseRequest } from './analyse-request.js';
 import { resolveAnalysisConfig } from './analysis-config.js';
 import type { AnalysisConfigInput } from './analysis-config.js';
 import { FingerprintCache } from './fingerprint/fingerprint-cache.js';
-import { newSpan } from '../decode/span-factory.js';
+import { newPlainSpan } from '../decode/span-factory.js';
 
 export function makeResource(over: Partial<Resource> = {}): Resource {
   return {
@@ -38,7 +38,7 @@ export function makeSpan(input: SpanInput = {}): Span {
   const durationMs = over.durationMs ?? ms ?? 1;
   // The decoder's factory gives every contract field its "not present" default.
   return {
-    ...newSpan(defaultResource),
+    ...newPlainSpan(defaultResource),
     traceId: TRACE,
     name: 'span',
     kind: SpanKind.INTERNAL,

@@ -4,8 +4,9 @@ import type { Span } from '../contract.js';
 import { decodeJsonRequest, decodeProtoRequest, DEFAULT_DECODE_OPTIONS } from './index.js';
 import { djangoBatch, djangoScenario } from './testdata/django-spans.js';
 import { assertSameAsSdk, serialize, serializeJson } from './testdata/sdk-compare.js';
+import { plainSpan } from './span-factory.js';
 
-const plain = (s: Span) => ({ ...s, resource: { ...s.resource } });
+const plain = (s: Span) => ({ ...plainSpan(s), resource: { ...s.resource } });
 
 /** A minimal OTLP/JSON request around one span object. */
 function oneSpan(span: Record<string, unknown>, extra: Record<string, unknown> = {}): string {

@@ -9,6 +9,7 @@ import { decodeJsonRequest } from './index.js';
 import { cat, fixed32, len, span as rawSpan, str } from './testdata/proto-writer.js';
 import { decodeProtoRequest, DEFAULT_DECODE_OPTIONS } from './index.js';
 import { backgroundSpecs, buildSpans, djangoBatch, djangoScenario, requestSpecs } from './testdata/django-spans.js';
+import { plainSpan } from './span-factory.js';
 
 describe('decodeProtoRequest on bytes from the OTel JS protobuf serializer', () => {
   const sdk = djangoScenario();
@@ -168,7 +169,7 @@ describe('spans recorded by a real SDK tracer', () => {
     assert.equal(db.parentSpanId, server.spanId);
     assert.deepEqual([db.dbSystem, db.dbStatement], ['sqlite', 'SELECT 1']);
     const js = decodeJsonRequest(serializeJson(sdk), DEFAULT_DECODE_OPTIONS);
-    assert.deepEqual(js.spans.map((s) => ({ ...s, resource: { ...s.resource } })), pb.spans.map((s) => ({ ...s, resource: { ...s.resource } })));
+    assert.deepEqual(js.spans.map((s) => ({ ...plainSpan(s), resource: { ...s.resource } })), pb.spans.map((s) => ({ ...plainSpan(s), resource: { ...s.resource } })));
     await provider.shutdown();
   });
 });

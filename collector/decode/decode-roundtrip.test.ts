@@ -10,6 +10,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Span } from '../contract.js';
 import { decodeJsonRequest, decodeProtoRequest } from './index.js';
 import { assertSameAsSdk, serialize, serializeJson } from './testdata/sdk-compare.js';
+import { plainSpan } from './span-factory.js';
 
 const RUNS = Math.max(20, Math.floor(Number(process.env['HOTPATH_FUZZ_RUNS'] ?? 2000) / 10));
 const OPTS = { maxAttributeLength: 40 };
@@ -46,7 +47,7 @@ function toReadable(s: SpanInput): ReadableSpan {
   };
 }
 
-const plain = (s: Span) => ({ ...s, resource: { ...s.resource } });
+const plain = (s: Span) => ({ ...plainSpan(s), resource: { ...s.resource } });
 
 /** new ?? old for one string field, with the cut applied: an oracle independent of span-fields.ts. */
 function expectedString(attrs: Attributes, newKey: string, oldKey: string): string {
