@@ -22,21 +22,41 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
+export interface MemoryResult {
+  peakRssMb: number;
+  peakInFlight: number;
+  /** Median of the in-flight readings from the first one >= 10,000 on: what the window held. */
+  medianInFlight: number;
+  /** Largest ingest-queue reading: a backlog that grows means the rate was not sustained here. */
+  maxQueued: number;
+  evicted: number;
+  minHeapUsedMb: number;
+  load: LoadResult;
+}
+
 /**
- * VmHWM after offering `rate` for `ms`, the most requests seen in flight, and the smallest V8 heap
- * in use once 10,000 requests were in flight: samples fall right after major GCs, so it is close to
- * what is live (held spans, queue, aggregates), and the rest of the peak is V8's growth slack.
+ * VmHWM after offering `rate` for `ms`, the requests in flight, and the smallest V8 heap in use
+ * once 10,000 requests were in flight: samples fall right after major GCs, so it is close to what
+ * is live (held spans, queue, aggregates), and the rest of the peak is V8's growth slack.
  */
-export async function memoryPeak(c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, concurrency: number): Promise<{ peakRssMb: number; peakInFlight: number; minHeapUsedMb: number; load: LoadResult }> {
+export async function memoryPeak(c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, concurrency: number): Promise<MemoryResult> {
+  const FAMILIES = ['hotpath_assembler_open_requests', 'hotpath_queue_depth_spans', 'hotpath_traces_evicted_total', 'nodejs_heap_size_used_bytes'];
+  const evicted0 = (await c.metrics(FAMILIES)).sum('hotpath_traces_evicted_total');
   let peakInFlight = 0;
+  let maxQueued = 0;
+  let evicted = 0;
   let minHeapUsed = Infinity;
+  const held: number[] = [];
   let done = false;
   const sampler = (async () => {
     while (!done) {
-      const m = await c.metrics(['hotpath_assembler_open_requests', 'nodejs_heap_size_used_bytes']);
+      const m = await c.metrics(FAMILIES);
       const open = m.sum('hotpath_assembler_open_requests');
       peakInFlight = Math.max(peakInFlight, open);
+      maxQueued = Math.max(maxQueued, m.sum('hotpath_queue_depth_spans'));
+      evicted = m.sum('hotpath_traces_evicted_total') - evicted0;
       const heapUsed = m.sum('nodejs_heap_size_used_bytes');
+      if (peakInFlight >= 10_000) held.push(open);
       // prom-client reports 0 until its heap statistics were first read: no reading, not an empty heap.
       if (peakInFlight >= 10_000 && heapUsed > 0) minHeapUsed = Math.min(minHeapUsed, heapUsed);
       await new Promise((r) => setTimeout(r, 250));
@@ -45,7 +65,15 @@ export async function memoryPeak(c: CollectorProcess, send: Send, source: BatchS
   const load = await offerLoad(send, source, rate, ms, concurrency);
   done = true;
   await sampler;
-  return { peakRssMb: c.peakRssMb(), peakInFlight, minHeapUsedMb: Number.isFinite(minHeapUsed) ? minHeapUsed / 1048576 : NaN, load };
+  return {
+    peakRssMb: c.peakRssMb(),
+    peakInFlight,
+    medianInFlight: held.length === 0 ? NaN : percentile(held, 50),
+    maxQueued,
+    evicted,
+    minHeapUsedMb: Number.isFinite(minHeapUsed) ? minHeapUsed / 1048576 : NaN,
+    load,
+  };
 }
 
 function markerBatch(n: number): Buffer {

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       s.close();
     }
   });
-  progress(`memory: peak RSS ${mem.peakRssMb.toFixed(0)} MB, heap after GC ${mem.minHeapUsedMb.toFixed(0)} MB, with up to ${fmt(mem.peakInFlight)} requests in flight (grace ${memGrace} ms, ${fmt(rate)} spans/s, ${(mem.load.keptPace * 100).toFixed(0)}% of pace)`);
+  progress(`memory: peak RSS ${mem.peakRssMb.toFixed(0)} MB, heap after GC ${mem.minHeapUsedMb.toFixed(0)} MB; requests in flight median ${fmt(mem.medianInFlight)}, max ${fmt(mem.peakInFlight)}; queue max ${fmt(mem.maxQueued)} spans; ${fmt(mem.evicted)} evicted (grace ${memGrace} ms, ${fmt(rate)} spans/s, ${(mem.load.keptPace * 100).toFixed(0)}% of pace)`);
 
   const lag = await withCollector({}, async (c) => {
     const s = httpSender(c.ports.http, false, HTTP_CONC);
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     ['pipeline OTLP/HTTP protobuf+gzip', P.gzipSearch ? `${fmt(http.gzipMax)} spans/s` : '(full run)', `capacity ${fmt(http.gzipPerCpuS)} spans/CPU-s`],
     ['pipeline OTLP/gRPC', `${fmt(grpc.max)} spans/s`, `sustained; capacity ${fmt(grpc.perCpuS)} spans/CPU-s`],
     ['ratio pipeline / decode', (http.max / decode).toFixed(2), 'target >= 0.5'],
-    ['peak RSS', `${mem.peakRssMb.toFixed(0)} MB`, `${fmt(mem.peakInFlight)} requests in flight at ${fmt(rate)} spans/s for grace + ${P.memExtraMs / 1000} s`],
+    ['peak RSS', `${mem.peakRssMb.toFixed(0)} MB`, `${fmt(mem.medianInFlight)} requests in flight (median; max ${fmt(mem.peakInFlight)}, queue max ${fmt(mem.maxQueued)} spans, ${fmt(mem.evicted)} evicted) at ${fmt(rate)} spans/s for grace + ${P.memExtraMs / 1000} s`],
     ['heap after GC', `${mem.minHeapUsedMb.toFixed(0)} MB`, 'smallest V8 heap in use with >= 10,000 in flight (the rest of the RSS is growth slack)'],
     ['lag past grace p50 / p99', `${fmt(percentile(lag.lagMs, 50))} / ${fmt(percentile(lag.lagMs, 99))} ms`, `${lag.lagMs.length} markers at 80% load, grace ${GRACE_MS} ms`],
     ['API /endpoints p50 / p99', `${percentile(lag.endpointsMs, 50).toFixed(1)} / ${percentile(lag.endpointsMs, 99).toFixed(1)} ms`, `${lag.endpointsMs.length} calls`],
@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     ratio: Number((http.max / decode).toFixed(3)),
     peak_rss_mb: Math.round(mem.peakRssMb),
     peak_in_flight_requests: mem.peakInFlight,
+    median_in_flight_requests: mem.medianInFlight,
     heap_after_gc_mb: Math.round(mem.minHeapUsedMb),
     lag_p50_ms: Math.round(percentile(lag.lagMs, 50)),
     lag_p99_ms: Math.round(percentile(lag.lagMs, 99)),
