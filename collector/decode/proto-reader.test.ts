@@ -14,12 +14,13 @@ describe('ProtoReader', () => {
     }
   });
 
-  test('reads fixed64 as an exact bigint, including the maximum uint64', () => {
+  test('reads fixed64 into exact 32-bit halves, including the maximum uint64', () => {
     const b = Buffer.alloc(8);
     for (const v of [0n, 1763700000123456789n, 2n ** 64n - 1n]) {
       b.writeBigUInt64LE(v);
       const r = new ProtoReader(b);
-      assert.equal(r.fixed64(), v);
+      r.fixed64Halves();
+      assert.equal(r.pos, 8);
       assert.equal(BigInt(r.hi) * 2n ** 32n + BigInt(r.lo), v);
     }
   });
@@ -32,7 +33,7 @@ describe('ProtoReader', () => {
 
   test('refuses reads past the end with the byte offset in the message', () => {
     failsDecode(() => new ProtoReader(Buffer.from([0x80])).uint32(), /at byte 1: truncated varint/);
-    failsDecode(() => new ProtoReader(Buffer.alloc(7)).fixed64(), /at byte 0: truncated fixed64/);
+    failsDecode(() => new ProtoReader(Buffer.alloc(7)).fixed64Halves(), /at byte 0: truncated fixed64/);
     failsDecode(() => new ProtoReader(Buffer.from([0x03, 0x61])).string(), /at byte 0: length 3 runs past/);
   });
 });

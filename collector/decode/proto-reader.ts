@@ -138,14 +138,7 @@ export class ProtoReader {
     throw decodeFailed('varint longer than 10 bytes', this.pos);
   }
 
-  /** fixed64 as an exact unsigned bigint; also leaves the halves in `lo`/`hi`. */
-  fixed64(): bigint {
-    const pos = this.pos;
-    this.fixed64Halves();
-    return this.view.getBigUint64(pos, true);
-  }
-
-  /** fixed64 read into `lo`/`hi` only: no BigInt allocated (span timestamps, read twice per span). */
+  /** fixed64 read into its exact halves `lo`/`hi`: no BigInt allocated (span timestamps, twice a span). */
   fixed64Halves(): void {
     const pos = this.pos;
     if (pos + 8 > this.end) throw decodeFailed('truncated fixed64', pos);

@@ -115,52 +115,20 @@ export function newSpan(resource: Resource): Span {
   return new DecodedSpan(resource);
 }
 
+/** The Span fields, in the decoder's order: the span class's own fields, then the extras'. */
+const FIELDS = [
+  ...Object.keys(new DecodedSpan(newResource())).filter((k) => k !== 'x'),
+  ...Object.keys(new SpanExtras()),
+] as Array<keyof Span>;
+
 /** Every Span field as an own property of a plain object (spreads and deep comparisons in tests). */
 export function plainSpan(s: Span): Span {
-  const o = newPlainSpan(s.resource);
-  for (const k of Object.keys(o) as Array<keyof Span>) (o as unknown as Record<string, unknown>)[k] = s[k];
-  return o;
+  const o: Record<string, unknown> = {};
+  for (const k of FIELDS) o[k] = s[k];
+  return o as unknown as Span;
 }
 
 /** The Span fields with their "not present" values as a plain object (test factories spread it). */
 export function newPlainSpan(resource: Resource): Span {
-  return {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    parentIsRemote: false,
-    name: '',
-    kind: 0,
-    startMs: 0,
-    durationMs: 0,
-    statusCode: 0,
-    statusMessage: '',
-    hasException: false,
-    exceptionType: '',
-    scope: '',
-    resource,
-    httpMethod: '',
-    httpRoute: '',
-    httpStatus: 0,
-    serverAddress: '',
-    dbSystem: '',
-    dbNamespace: '',
-    dbStatement: '',
-    dbOperation: '',
-    dbParamsHash: '',
-    dbRows: -1,
-    hotpathKind: '',
-    cacheResult: 'unknown',
-    cacheOperation: '',
-    cacheBackend: '',
-    cacheKeyPrefix: '',
-    cacheHits: 0,
-    cacheMisses: 0,
-    templateName: '',
-    middlewareClass: '',
-    middlewareHook: '',
-    viewFunction: '',
-    taskName: '',
-    truncatedAttributes: 0,
-  };
+  return plainSpan(newSpan(resource));
 }
