@@ -5,7 +5,7 @@ import { checkOptions, ResultBuilder } from './decode-result.js';
 import type { DecodeOptions, DecodeResult } from './decode-result.js';
 import { cut, newFieldState, resetSpanState } from './field-state.js';
 import type { FieldState } from './field-state.js';
-import { allZero, bytesToHex } from './ids.js';
+import { allZero, bytesToHex, RepeatHex } from './ids.js';
 import { newScalar, V_BOOL, V_NUMBER, V_STRING, walkKeyValue } from './proto-any-value.js';
 import type { Scalar } from './proto-any-value.js';
 import { readExceptionEvent, readKeyValue, walkLink } from './proto-attributes.js';
@@ -34,36 +34,16 @@ class ProtoDecoder {
   private rsIndex = 0;
   private ssIndex = 0;
   private spanIndex = 0;
-  private lastTraceAt = -1;
-  private lastTraceHex = '';
+  // Spans of one trace sit next to each other in an export (exporters batch in end order, a
+  // request's spans end together), and so do siblings (the DB spans of one view or N+1 loop): the
+  // previous span's string is reused when the bytes match, so held spans share one string per
+  // trace and per parent (fewer bytes kept, fewer survivors for the GC to copy).
+  private readonly traceIds = new RepeatHex(16);
+  private readonly parentIds = new RepeatHex(8);
 
   constructor(body: Uint8Array, maxLen: number) {
     this.r = new ProtoReader(body);
     this.state = newFieldState(maxLen);
-  }
-
-  /**
-   * Hex of the trace id at buf[start, stop). Spans of one trace sit next to each other in an export
-   * (exporters batch in end order, a request's spans end together), so the previous span's string is
-   * reused when the bytes match: one string per trace instead of one per span, which the assembler
-   * then holds for the grace period (fewer bytes kept, fewer survivors for the GC to copy).
-   */
-  private traceHex(start: number, stop: number): string {
-    const buf = this.r.buf;
-    const len = stop - start;
-    if (len !== 16) return len === 8 ? bytesToHex(buf, start, stop) : '';
-    const prev = this.lastTraceAt;
-    if (prev >= 0) {
-      let i = 0;
-      while (i < 16 && buf[prev + i] === buf[start + i]) i++;
-      if (i === 16) {
-        this.lastTraceAt = start;
-        return this.lastTraceHex;
-      }
-    }
-    this.lastTraceAt = start;
-    this.lastTraceHex = bytesToHex(buf, start, stop);
-    return this.lastTraceHex;
   }
 
   /** Enters the length-delimited field whose tag was just read; returns the previous end to restore. */
@@ -176,13 +156,12 @@ class ProtoDecoder {
         if (field === 1) {
           traceLen = len;
           traceZero = zero;
-          span.traceId = this.traceHex(start, stop);
+          span.traceId = this.traceIds.of(r.buf, start, stop);
           r.pos = stop;
           continue;
         }
-        const hex = len === 16 || len === 8 ? bytesToHex(r.buf, start, stop) : '';
-        if (field === 2) { spanLen = len; spanZero = zero; span.spanId = hex; }
-        else { parentLen = len; span.parentSpanId = zero ? '' : hex; } // all-zero parent = root
+        if (field === 2) { spanLen = len; spanZero = zero; span.spanId = len === 8 || len === 16 ? bytesToHex(r.buf, start, stop) : ''; }
+        else { parentLen = len; span.parentSpanId = zero ? '' : this.parentIds.of(r.buf, start, stop); } // all-zero parent = root
         r.pos = stop;
       } else if (field === 5) {
         r.expect(tag, WIRE_LEN, at);
