@@ -138,17 +138,25 @@ async function main(): Promise<void> {
   // GC, and a 5 s window could end before the first one: at 150k spans/s with ~9,000 in flight
   // the RSS rose to 925-975 MB within 12 s while each major GC left 215-270 MB of heap in use
   // (bench/memory-diag.ts).
-  const reqPerS = rate / (w.spans / w.requests);
-  const memGrace = Math.ceil((10_500 / reqPerS) * 1000);
-  const mem = await withCollector({ HOTPATH_GRACE_MS: String(memGrace) }, async (c) => {
-    const s = httpSender(c.ports.http, false, HTTP_CONC);
-    try {
-      return await memoryPeak(c, s.send, source(w, false), rate, memGrace + P.memExtraMs, HTTP_CONC);
-    } finally {
-      s.close();
-    }
-  });
-  progress(`memory: peak RSS ${mem.peakRssMb.toFixed(0)} MB, heap after GC ${mem.minHeapUsedMb.toFixed(0)} MB; requests in flight median ${fmt(mem.medianInFlight)}, max ${fmt(mem.peakInFlight)}; queue max ${fmt(mem.maxQueued)} spans; ${fmt(mem.evicted)} evicted (grace ${memGrace} ms, ${fmt(rate)} spans/s, ${(mem.load.keptPace * 100).toFixed(0)}% of pace)`);
+  const memoryAt = async (spansPerS: number) => {
+    const grace = Math.ceil((10_500 / (spansPerS / (w.spans / w.requests))) * 1000);
+    const m = await withCollector({ HOTPATH_GRACE_MS: String(grace) }, async (c) => {
+      const s = httpSender(c.ports.http, false, HTTP_CONC);
+      try {
+        return await memoryPeak(c, s.send, source(w, false), spansPerS, grace + P.memExtraMs, HTTP_CONC);
+      } finally {
+        s.close();
+      }
+    });
+    progress(`memory: peak RSS ${m.peakRssMb.toFixed(0)} MB, heap after GC ${m.minHeapUsedMb.toFixed(0)} MB; requests in flight median ${fmt(m.medianInFlight)}, max ${fmt(m.peakInFlight)}; queue max ${fmt(m.maxQueued)} spans; ${fmt(m.evicted)} evicted (grace ${grace} ms, ${fmt(spansPerS)} spans/s, ${(m.load.keptPace * 100).toFixed(0)}% of pace)`);
+    return { ...m, rate: spansPerS };
+  };
+  // The window is longer than a search trial's, and a rate at the edge of what passed can fall
+  // behind in it: requests then wait past their grace and the assembler fills to its 20,000 bound
+  // (two runs held a median of 19,536-19,555). Such a reading is not "10,000 in flight", so the
+  // phase runs once more at 85% of the rate, and the table says which rate held.
+  let mem = await memoryAt(rate);
+  if (!(mem.medianInFlight <= 12_000)) mem = await memoryAt(Math.round(rate * 0.85));
 
   const lag = await withCollector({}, async (c) => {
     const s = httpSender(c.ports.http, false, HTTP_CONC);
@@ -176,7 +184,7 @@ async function main(): Promise<void> {
     ['pipeline OTLP/HTTP protobuf+gzip', P.gzipSearch ? `${fmt(http.gzipMax)} spans/s` : '(full run)', `capacity ${fmt(http.gzipPerCpuS)} spans/CPU-s`],
     ['pipeline OTLP/gRPC', `${fmt(grpc.max)} spans/s`, `sustained; capacity ${fmt(grpc.perCpuS)} spans/CPU-s`],
     ['ratio pipeline / decode', (http.max / decode).toFixed(2), 'target >= 0.5'],
-    ['peak RSS', `${mem.peakRssMb.toFixed(0)} MB`, `${fmt(mem.medianInFlight)} requests in flight (median; max ${fmt(mem.peakInFlight)}, queue max ${fmt(mem.maxQueued)} spans, ${fmt(mem.evicted)} evicted) at ${fmt(rate)} spans/s for grace + ${P.memExtraMs / 1000} s`],
+    ['peak RSS', `${mem.peakRssMb.toFixed(0)} MB`, `${fmt(mem.medianInFlight)} requests in flight (median; max ${fmt(mem.peakInFlight)}, queue max ${fmt(mem.maxQueued)} spans, ${fmt(mem.evicted)} evicted) at ${fmt(mem.rate)} spans/s${mem.rate === rate ? '' : ' (85% of the max: the max fell behind)'} for grace + ${P.memExtraMs / 1000} s`],
     ['heap after GC', `${mem.minHeapUsedMb.toFixed(0)} MB`, 'smallest V8 heap in use with >= 10,000 in flight (the rest of the RSS is growth slack)'],
     ['lag past grace p50 / p99', `${fmt(percentile(lag.lagMs, 50))} / ${fmt(percentile(lag.lagMs, 99))} ms`, `${lag.lagMs.length} markers at 80% load, grace ${GRACE_MS} ms`],
     ['API /endpoints p50 / p99', `${percentile(lag.endpointsMs, 50).toFixed(1)} / ${percentile(lag.endpointsMs, 99).toFixed(1)} ms`, `${lag.endpointsMs.length} calls`],
