@@ -109,7 +109,16 @@ export class CollectorProcess {
 
   /** Peak resident set (VmHWM) in MB. */
   peakRssMb(): number {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return this.status('VmHWM');
+  }
+
+  /** Resident set now (VmRSS) in MB. */
+  rssMb(): number {
+    return this.status('VmRSS');
+  }
+
+  private status(field: string): number {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
     return m === null ? NaN : Number(m[1]) / 1024;
   }
 

@@ -10,7 +10,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import type { CollectorProcess } from './collector-process.js';
+import type { CollectorProcess, Metrics } from './collector-process.js';
 import { offerLoad, type LoadResult, type Send } from './senders.js';
 import type { BatchSource } from './workload.js';
 
@@ -39,8 +39,12 @@ export interface MemoryResult {
  * once 10,000 requests were in flight: samples fall right after major GCs, so it is close to what
  * is live (held spans, queue, aggregates), and the rest of the peak is V8's growth slack.
  */
-export async function memoryPeak(c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, concurrency: number): Promise<MemoryResult> {
-  const FAMILIES = ['hotpath_assembler_open_requests', 'hotpath_queue_depth_spans', 'hotpath_traces_evicted_total', 'nodejs_heap_size_used_bytes'];
+export async function memoryPeak(
+  c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, concurrency: number,
+  /** More families to read and a look at every 250 ms reading (bench/memory-diag.ts prints them). */
+  watch?: { families: readonly string[]; onSample: (m: Metrics) => void },
+): Promise<MemoryResult> {
+  const FAMILIES = ['hotpath_assembler_open_requests', 'hotpath_queue_depth_spans', 'hotpath_traces_evicted_total', 'nodejs_heap_size_used_bytes', ...(watch?.families ?? [])];
   const evicted0 = (await c.metrics(FAMILIES)).sum('hotpath_traces_evicted_total');
   let peakInFlight = 0;
   let maxQueued = 0;
@@ -59,6 +63,7 @@ export async function memoryPeak(c: CollectorProcess, send: Send, source: BatchS
       if (peakInFlight >= 10_000) held.push(open);
       // prom-client reports 0 until its heap statistics were first read: no reading, not an empty heap.
       if (peakInFlight >= 10_000 && heapUsed > 0) minHeapUsed = Math.min(minHeapUsed, heapUsed);
+      watch?.onSample(m);
       await new Promise((r) => setTimeout(r, 250));
     }
   })();

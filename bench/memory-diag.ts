@@ -3,9 +3,9 @@
 // Run: node --import tsx bench/memory-diag.ts [rate=150000] [grace=1400] [seconds=8] [--main=path] [--node-opt=flag]
 //      [--snapshot-at=S] (with --node-opt=--heapsnapshot-signal=SIGUSR2)
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { CollectorProcess } from './collector-process.js';
-import { httpSender, offerLoad } from './senders.js';
+import { memoryPeak } from './latency.js';
+import { httpSender } from './senders.js';
 import { BatchSource, buildWorkload, DJANGO_SHAPE } from './workload.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -19,24 +19,19 @@ const w = buildWorkload({ label: 'django', requests: 6000, options: DJANGO_SHAPE
 const c = await CollectorProcess.start({ cpu: 0, env: { HOTPATH_GRACE_MS: String(grace), HOTPATH_IDLE_TIMEOUT_MS: '3000' }, ...(main === undefined ? {} : { main }), nodeArgs });
 const s = httpSender(c.ports.http, false, 16);
 const mb = (x: number) => (x / 1048576).toFixed(0);
-let done = false;
 const rows: string[] = [];
-const sampler = (async () => {
-  while (!done) {
-    const m = await c.metrics(['hotpath_assembler_open_requests', 'hotpath_queue_depth_spans', 'nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes', 'nodejs_heap_space_size_used_bytes']);
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${c.pid}/status`, 'utf8'))![1]) * 1024;
-    const space = (n: string) => mb(m.sum('nodejs_heap_space_size_used_bytes', `space="${n}"`));
-    rows.push(`open ${m.sum('hotpath_assembler_open_requests')} queued ${m.sum('hotpath_queue_depth_spans')} rss ${mb(rss)} heapUsed ${mb(m.sum('nodejs_heap_size_used_bytes'))} heapTotal ${mb(m.sum('nodejs_heap_size_total_bytes'))} external ${mb(m.sum('nodejs_external_memory_bytes'))} old ${space('old')} new ${space('new')} large ${space('large_object')}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-})();
 // --snapshot-at=S: a heap snapshot of the collector S seconds into the load (written to the project root).
 const snapAt = Number(process.argv.find((a) => a.startsWith('--snapshot-at='))?.slice(14) ?? NaN);
 if (Number.isFinite(snapAt)) setTimeout(() => process.kill(c.pid, 'SIGUSR2'), snapAt * 1000).unref();
-const load = await offerLoad(s.send, new BatchSource(w, 1, false), rate, seconds * 1000, 16);
-done = true;
-await sampler;
-for (const r of rows) console.log(r);
-console.log(`peak RSS ${c.peakRssMb().toFixed(0)} MB; sent ${load.okSpans} kept pace ${(load.keptPace * 100).toFixed(0)}%`);
+const families = ['nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes', 'nodejs_heap_space_size_used_bytes'];
+const r = await memoryPeak(c, s.send, new BatchSource(w, 1, false), rate, seconds * 1000, 16, {
+  families,
+  onSample: (m) => {
+    const space = (n: string) => mb(m.sum('nodejs_heap_space_size_used_bytes', `space="${n}"`));
+    rows.push(`open ${m.sum('hotpath_assembler_open_requests')} queued ${m.sum('hotpath_queue_depth_spans')} rss ${c.rssMb().toFixed(0)} heapUsed ${mb(m.sum('nodejs_heap_size_used_bytes'))} heapTotal ${mb(m.sum('nodejs_heap_size_total_bytes'))} external ${mb(m.sum('nodejs_external_memory_bytes'))} old ${space('old')} new ${space('new')} large ${space('large_object')}`);
+  },
+});
+for (const row of rows) console.log(row);
+console.log(`peak RSS ${r.peakRssMb.toFixed(0)} MB; heap after GC ${r.minHeapUsedMb.toFixed(0)} MB; in flight median ${r.medianInFlight}; sent ${r.load.okSpans}, kept pace ${(r.load.keptPace * 100).toFixed(0)}%`);
 s.close();
 await c.stop();
