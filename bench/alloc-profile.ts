@@ -33,7 +33,7 @@ const pipeline = new Pipeline(
 
 function pass(cycle: number): void {
   for (let i = 0; i < w.batches.length; i++) {
-    pipeline.queue.offer(decodeProtoRequest(batchFor(w, i, cycle, false), DEFAULT_DECODE_OPTIONS).spans);
+    pipeline.intake.offer(decodeProtoRequest(batchFor(w, i, cycle, false), DEFAULT_DECODE_OPTIONS).spans);
     pipeline.queue.drainNow();
     now += 4; // ~130k spans/s of clock
     pipeline.assembler.tick();

@@ -113,7 +113,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   const telemetry = receiverTelemetry(self);
   const retryAfterSeconds = config.ingest.retryAfterSeconds;
   const ingest = new Ingest({
-    queue: pipeline.queue,
+    queue: pipeline.intake,
     decode: { maxAttributeLength: config.ingest.maxAttributeLength },
     telemetry,
     retryAfterSeconds,

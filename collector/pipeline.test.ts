@@ -49,4 +49,29 @@ describe('Pipeline', () => {
     assert.equal(traces.size, N, 'each once');
     assert.ok(new Set(turns).size > 1, `analysis gave the event loop back between slices (${new Set(turns).size} turns)`);
   });
+
+  test('the intake stores spans and queues their slots; a refused export stores nothing, and shutdown frees every slot', async () => {
+    const now = 1_000_000;
+    const out: AnalysedRequest[] = [];
+    const p = new Pipeline(
+      { queueMaxSpans: 4, assembler: DEFAULT_ASSEMBLER_CONFIG, analysis: DEFAULT_ANALYSIS_CONFIG, fingerprintCacheSize: 100, tickMs: 5 },
+      [{ consume: (r: AnalysedRequest) => void out.push(r) }],
+      () => now,
+    );
+    p.queue.pause();
+    const root = djangoRequest({ httpRoute: 'books/<int:pk>/' });
+    const batch = [dbSpan('SELECT 1', { traceId: root.traceId, parentSpanId: root.spanId, dbRows: 3 }), root, dbSpan('SELECT 2', { traceId: root.traceId, parentSpanId: root.spanId })];
+    assert.equal(p.intake.offer(batch), true);
+    assert.deepEqual([p.queue.size, p.assembler.store.size], [3, 3]);
+    assert.equal(p.intake.offer([djangoRequest()]), true); // 3 < 4: accepted whole, depth now 4
+    assert.equal(p.intake.offer([djangoRequest()]), false);
+    assert.equal(p.assembler.store.size, 4, 'the refused span was never stored');
+    p.queue.resume();
+    await p.queue.whenDrained();
+    await p.shutdown();
+    assert.equal(p.assembler.store.size, 0);
+    const books = out.find((r) => r.route === 'books/<int:pk>/')!;
+    assert.deepEqual(books.spans.map((a) => a.span.spanId).sort(), batch.map((s) => s.spanId).sort());
+    assert.equal(books.spans.find((a) => a.span.dbStatement === 'SELECT 1')?.span.dbRows, 3);
+  });
 });

@@ -33,11 +33,21 @@ describe('RequestAssembler', () => {
     assert.equal(out.length, 0);
     advance(1);
     assert.equal(out.length, 1);
-    assert.equal(out[0]?.root, root);
+    assert.equal(out[0]?.root?.spanId, root.spanId);
     assert.equal(out[0]?.partial, false);
     assert.deepEqual(ids(out[0]!), [q1.spanId, q2.spanId, root.spanId].sort());
     assert.equal(asm.inFlight, 0);
     assert.equal(asm.traceCount, 0);
+  });
+
+  test('the emitted root is the same object as its entry in spans (analysis finds the request span by identity)', () => {
+    const { asm, out, advance } = harness();
+    const root = djangoRequest();
+    asm.add([dbSpan('SELECT 1', { parentSpanId: root.spanId }), root, dbSpan('SELECT 2', { parentSpanId: root.spanId })]);
+    advance(2_000);
+    const r = out[0]!;
+    assert.ok(r.root !== null && r.spans.includes(r.root));
+    assert.equal(r.spans.filter((s) => s.spanId === root.spanId).length, 1);
   });
 
   test('over the request bound, a request past its grace period is completed before anything is cut', () => {
@@ -50,7 +60,7 @@ describe('RequestAssembler', () => {
     const waiting = [djangoRequest(), djangoRequest()];
     asm.add([dbSpan('SELECT 2', { parentSpanId: waiting[0]!.spanId, traceId: waiting[0]!.traceId })]);
     asm.add([dbSpan('SELECT 3', { parentSpanId: waiting[1]!.spanId, traceId: waiting[1]!.traceId })]);
-    assert.deepEqual(out.map((r) => [r.root, r.partial, r.spans.length]), [[done, false, 2]]);
+    assert.deepEqual(out.map((r) => [r.root?.spanId, r.partial, r.spans.length]), [[done.spanId, false, 2]]);
     assert.equal(asm.evictions.max_requests, 0);
     asm.add([dbSpan('SELECT 4', { parentSpanId: nextSpanId() })]); // nothing due now: the oldest rootless one is cut
     assert.equal(asm.evictions.max_requests, 1);
@@ -65,9 +75,9 @@ describe('RequestAssembler', () => {
     for (const r of roots) asm.add([r]);
     now += 2_000;
     assert.equal(asm.tick(2), true);
-    assert.deepEqual(out.map((r) => r.root), roots.slice(0, 2));
+    assert.deepEqual(out.map((r) => r.root?.spanId), roots.slice(0, 2).map((r) => r.spanId));
     assert.equal(asm.tick(2), false);
-    assert.deepEqual(out.map((r) => r.root), roots);
+    assert.deepEqual(out.map((r) => r.root?.spanId), roots.map((r) => r.spanId));
     assert.equal(asm.inFlight, 0);
     assert.equal(asm.traceCount, 0);
   });
@@ -131,12 +141,12 @@ describe('RequestAssembler', () => {
     asm.add([qB, rootB]);
     asm.add([callB, rootA, internalB]);
     advance(2_000);
-    const byRoot = new Map(out.map((r) => [r.root, r]));
-    assert.deepEqual(ids(byRoot.get(rootB)!), [qB.spanId, rootB.spanId].sort());
-    assert.deepEqual(ids(byRoot.get(rootA)!), [callB.spanId, rootA.spanId].sort());
+    const byRoot = new Map(out.map((r) => [r.root?.spanId, r]));
+    assert.deepEqual(ids(byRoot.get(rootB.spanId)!), [qB.spanId, rootB.spanId].sort());
+    assert.deepEqual(ids(byRoot.get(rootA.spanId)!), [callB.spanId, rootA.spanId].sort());
     // A non-SERVER span whose parent is in another service starts its own local request.
     assert.equal(out.length, 3);
-    assert.ok(out.some((r) => r.root === internalB));
+    assert.ok(out.some((r) => r.root?.spanId === internalB.spanId));
   });
 
   test('a remote-parented span starts its own request', () => {
@@ -144,7 +154,7 @@ describe('RequestAssembler', () => {
     const consumer = makeSpan({ spanId: nextSpanId(), parentSpanId: nextSpanId(), parentIsRemote: true });
     asm.add([consumer]);
     advance(2_000);
-    assert.equal(out[0]?.root, consumer);
+    assert.equal(out[0]?.root?.spanId, consumer.spanId);
     assert.equal(out[0]?.partial, false);
   });
 
@@ -155,7 +165,7 @@ describe('RequestAssembler', () => {
     asm.add([dbSpan('SELECT 1', { parentSpanId: django.spanId }), django, wsgi]);
     advance(2_000);
     assert.equal(out.length, 1);
-    assert.equal(out[0]?.root, wsgi);
+    assert.equal(out[0]?.root?.spanId, wsgi.spanId);
     assert.equal(out[0]?.spans.length, 3);
   });
 
@@ -168,6 +178,7 @@ describe('RequestAssembler', () => {
     advance(2_000);
     assert.equal(out[0]?.spans.length, 2);
     assert.equal(asm.duplicateSpans, 2);
+    assert.equal(asm.store.size, 0);
   });
 
   test('spans beyond maxSpansPerRequest are dropped and counted, but the root is kept', () => {
@@ -177,8 +188,8 @@ describe('RequestAssembler', () => {
     asm.add([root]);
     advance(2_000);
     assert.equal(out[0]?.spans.length, 3);
-    assert.ok(out[0]?.spans.includes(root));
-    assert.equal(out[0]?.root, root);
+    assert.ok(ids(out[0]!).includes(root.spanId));
+    assert.equal(out[0]?.root?.spanId, root.spanId);
     assert.equal(out[0]?.droppedSpans, 3);
     assert.equal(out[0]?.partial, true);
     assert.deepEqual(evicted, ['max_spans']);
@@ -196,7 +207,7 @@ describe('RequestAssembler', () => {
     asm.add([a, b, root]);
     advance(2_000);
     assert.equal(out.length, 1);
-    assert.ok(out[0]!.spans.includes(root));
+    assert.ok(ids(out[0]!).includes(root.spanId));
     assert.deepEqual(evicted, ['max_spans']);
     // Children of dropped spans were dropped with them, not left waiting as orphans.
     assert.equal(out[0]!.spans.length + out[0]!.droppedSpans, 9);
@@ -210,7 +221,7 @@ describe('RequestAssembler', () => {
     for (const r of roots) asm.add([r]);
     assert.equal(asm.inFlight, 2);
     assert.equal(out.length, 1);
-    assert.equal(out[0]?.root, roots[0]);
+    assert.equal(out[0]?.root?.spanId, roots[0]!.spanId);
     assert.equal(out[0]?.partial, true);
     assert.equal(asm.evictions.max_requests, 1);
     advance(2_000);
@@ -287,12 +298,14 @@ describe('RequestAssembler', () => {
       const seen = new Set(out.flatMap((r) => r.spans.map((s) => s.spanId)));
       assert.equal(seen.size, emitted);
       assert.equal(emitted + asm.droppedSpans, spans.length);
-      assert.ok(out.some((r) => r.root === root));
+      assert.ok(out.some((r) => r.root?.spanId === root.spanId));
       if (asm.droppedSpans === 0) assert.equal(out.length, 1);
       // Each cut request is counted once, whatever merges happened before the cut.
       assert.equal(asm.evictions.max_spans, out.filter((r) => r.droppedSpans > 0).length);
       assert.equal(out.reduce((n, r) => n + r.droppedSpans, 0), asm.droppedSpans);
       assert.equal(asm.traceCount, 0);
+      // Every stored span was emitted or freed: dropped spans leave no slot behind.
+      assert.equal(asm.store.size, 0);
     }), { numRuns: 300 });
   });
 });

@@ -3,13 +3,15 @@
 // its parent: such spans wait in a group keyed by the missing parent id and are merged when it
 // arrives. Every lookup is a Map access by span id; merges move the smaller group into the larger,
 // so a span moves O(log n) times at worst. All state is bounded (AssemblerConfig) and time comes
-// from the injected clock.
+// from the injected clock. Held spans live in a SpanStore (columns, not objects: see span-store.ts);
+// groups hold their slots, and spans become objects again when their request is emitted.
 
-import type { AssembledRequest, Clock, Span } from '../contract.js';
+import type { AssembledRequest, Clock, Resource, Span } from '../contract.js';
 import { resolveAssemblerConfig } from './assembler-config.js';
 import type { AssemblerConfig, EvictionReason } from './assembler-config.js';
 import { backgroundKeyOf, first, newGroup, sameProcess, startsLocalRequest } from './span-group.js';
 import type { SpanGroup, TraceState } from './span-group.js';
+import { SpanStore } from './span-store.js';
 
 export class RequestAssembler {
   readonly evictions: Record<EvictionReason, number> = { max_requests: 0, max_spans: 0, max_spans_in_flight: 0, idle_partial: 0 };
@@ -32,6 +34,8 @@ export class RequestAssembler {
     private readonly onRequest: (r: AssembledRequest) => void,
     private readonly clock: Clock,
     private readonly onEvict?: (reason: EvictionReason) => void,
+    /** Shared with the ingest side in the pipeline, which stores decoded spans before queueing them. */
+    readonly store: SpanStore = new SpanStore(),
   ) {
     this.cfg = resolveAssemblerConfig(cfg);
   }
@@ -49,10 +53,16 @@ export class RequestAssembler {
     return this.traces.size;
   }
 
+  /** Takes spans as objects (tests, tools): each is copied into the store first. */
   add(spans: readonly Span[]): void {
+    this.addStored(spans.map((s) => this.store.put(s)));
+  }
+
+  /** Takes spans already in the store (the pipeline's queue holds slots): the store owns them from here. */
+  addStored(slots: readonly number[]): void {
     const now = this.clock();
-    for (const span of spans) {
-      this.addOne(span, now);
+    for (const slot of slots) {
+      this.addOne(slot, now);
       // Over a bound, a request already past its grace period is completed first: it is due anyway,
       // and only when none is due is a request cut. Cutting first shredded new requests span by span
       // while complete ones waited for analysis (bench/: 339,168 max_requests evictions in one
@@ -93,54 +103,61 @@ export class RequestAssembler {
     for (const g of this.background.values()) this.emit(g, false);
   }
 
-  private addOne(span: Span, now: number): void {
-    let t = this.traces.get(span.traceId);
+  private addOne(slot: number, now: number): void {
+    const store = this.store;
+    const traceId = store.traceId(slot);
+    const spanId = store.spanId(slot);
+    const parentId = store.parentSpanId(slot);
+    const resource = store.resource(slot);
+    let t = this.traces.get(traceId);
     if (t === undefined) {
       t = { owner: new Map(), waiting: new Map() };
-      this.traces.set(span.traceId, t);
+      this.traces.set(traceId, t);
     }
-    if (t.owner.has(span.spanId)) {
+    if (t.owner.has(spanId)) {
       this.duplicateSpans++;
+      store.free(slot);
       return;
     }
-    const parentGroup = span.parentSpanId === '' ? undefined : t.owner.get(span.parentSpanId);
+    const parentGroup = parentId === '' ? undefined : t.owner.get(parentId);
     let g: SpanGroup;
-    if (startsLocalRequest(span) || (parentGroup !== undefined && !sameProcess(parentGroup.resource, span.resource))) {
-      g = this.rootedGroup(span, now);
+    if (startsLocalRequest(store.parentIsRemote(slot), store.kind(slot)) || (parentGroup !== undefined && !sameProcess(parentGroup.resource, resource))) {
+      g = this.rootedGroup(traceId, resource, slot, now);
     } else if (parentGroup !== undefined) {
       g = parentGroup;
-    } else if (span.parentSpanId === '') {
+    } else if (parentId === '') {
       // No parent and no SERVER/CONSUMER kind: DB/cache/HTTP work outside any request (management
       // commands, excluded URLs), unless children already wait for it (a manual span with children).
-      g = t.waiting.has(span.spanId) ? this.rootedGroup(span, now) : this.backgroundGroup(span, now);
+      g = t.waiting.has(spanId) ? this.rootedGroup(traceId, resource, slot, now) : this.backgroundGroup(resource, now);
     } else {
-      const w = t.waiting.get(span.parentSpanId);
+      const w = t.waiting.get(parentId);
       if (w !== undefined) {
         g = w;
       } else {
-        g = newGroup(span, now);
-        g.awaiting = span.parentSpanId;
-        g.top = span;
-        t.waiting.set(span.parentSpanId, g);
+        g = newGroup(traceId, resource, now);
+        g.awaiting = parentId;
+        g.top = slot;
+        t.waiting.set(parentId, g);
         this.pending.add(g);
       }
     }
-    if (this.append(g, span, now)) t.owner.set(span.spanId, g);
-    else this.remember(t, g, span);
-    const children = t.waiting.get(span.spanId);
-    if (children !== undefined && children !== g) this.adopt(t, g, children, span, now);
+    // A new rooted or waiting group's first span is never over the bound: maxSpansPerRequest >= 1.
+    if (this.append(g, slot, now)) t.owner.set(spanId, g);
+    else this.remember(t, g, spanId);
+    const children = t.waiting.get(spanId);
+    if (children !== undefined && children !== g) this.adopt(t, g, children, spanId, resource, now);
   }
 
-  private rootedGroup(span: Span, now: number): SpanGroup {
-    const g = newGroup(span, now);
-    g.root = span;
+  private rootedGroup(traceId: string, resource: Resource, slot: number, now: number): SpanGroup {
+    const g = newGroup(traceId, resource, now);
+    g.root = slot;
     g.rootMs = now;
     this.ready.add(g);
     return g;
   }
 
-  private backgroundGroup(span: Span, now: number): SpanGroup {
-    const key = backgroundKeyOf(span.resource);
+  private backgroundGroup(resource: Resource, now: number): SpanGroup {
+    const key = backgroundKeyOf(resource);
     let g = this.background.get(key);
     if (g !== undefined && g.spans.length >= this.cfg.maxSpansPerRequest) {
       // Background groups are flushed early instead of cutting them: nothing is lost.
@@ -148,19 +165,20 @@ export class RequestAssembler {
       g = undefined;
     }
     if (g === undefined) {
-      g = newGroup(span, now, key);
+      g = newGroup('', resource, now, key);
       this.background.set(key, g);
     }
     return g;
   }
 
-  /** Adds `span` to `g` within the span bound; false when dropped. The root is always kept. */
-  private append(g: SpanGroup, span: Span, now: number): boolean {
-    if (g.spans.length >= this.cfg.maxSpansPerRequest && span !== g.root) {
+  /** Adds the span in `slot` to `g` within the span bound; false when dropped (its slot freed). */
+  private append(g: SpanGroup, slot: number, now: number): boolean {
+    if (g.spans.length >= this.cfg.maxSpansPerRequest) {
       this.drop(g, 1);
+      this.store.free(slot);
       return false;
     }
-    g.spans.push(span);
+    g.spans.push(slot);
     this.spansInFlight++;
     g.lastMs = now;
     // Re-insert so pending stays ordered by last activity, once per clock reading: the spans of one
@@ -181,10 +199,10 @@ export class RequestAssembler {
    * and counted there) instead of waiting as an orphan group for a parent that will never come.
    * Bounded: at most maxSpansPerRequest remembered ids per request.
    */
-  private remember(t: TraceState, g: SpanGroup, span: Span): boolean {
+  private remember(t: TraceState, g: SpanGroup, spanId: string): boolean {
     if (g.backgroundKey !== '' || g.droppedIds.length >= this.cfg.maxSpansPerRequest) return false;
-    g.droppedIds.push(span.spanId);
-    t.owner.set(span.spanId, g);
+    g.droppedIds.push(spanId);
+    t.owner.set(spanId, g);
     return true;
   }
 
@@ -195,9 +213,9 @@ export class RequestAssembler {
   }
 
   /** `children` waited for `parent`, which just joined `g`: make them one group. */
-  private adopt(t: TraceState, g: SpanGroup, children: SpanGroup, parent: Span, now: number): void {
-    t.waiting.delete(parent.spanId);
-    if (!sameProcess(children.resource, parent.resource) && children.top !== null) {
+  private adopt(t: TraceState, g: SpanGroup, children: SpanGroup, parentId: string, parentResource: Resource, now: number): void {
+    t.waiting.delete(parentId);
+    if (!sameProcess(children.resource, parentResource) && children.top >= 0) {
       // The children's top span was entered from another process without a remote flag.
       children.root = children.top;
       children.awaiting = '';
@@ -208,7 +226,7 @@ export class RequestAssembler {
     }
     // Rooted and background groups absorb (their place in the ready order and background map
     // stays valid); two rootless groups merge smaller into larger, so a span moves O(log n) times.
-    const keepG = g.backgroundKey !== '' || g.root !== null || g.spans.length >= children.spans.length;
+    const keepG = g.backgroundKey !== '' || g.root >= 0 || g.spans.length >= children.spans.length;
     const big = keepG ? g : children;
     const small = keepG ? children : g;
     big.dropped += small.dropped; // already added to droppedSpans when `small` dropped them
@@ -222,14 +240,17 @@ export class RequestAssembler {
       }
     }
     for (const s of small.spans) {
+      const id = this.store.spanId(s);
       if (big.spans.length >= this.cfg.maxSpansPerRequest && s !== g.root) {
         this.drop(big, 1);
         this.spansInFlight--;
-        if (!this.remember(t, big, s)) t.owner.delete(s.spanId);
+        this.store.free(s);
+        if (s === small.top) small.top = -1; // its slot may be reused: never take it for a root
+        if (!this.remember(t, big, id)) t.owner.delete(id);
         continue;
       }
       big.spans.push(s);
-      t.owner.set(s.spanId, big);
+      t.owner.set(id, big);
     }
     big.firstMs = Math.min(big.firstMs, small.firstMs);
     big.lastMs = now;
@@ -298,14 +319,22 @@ export class RequestAssembler {
       // instead of one owner lookup and delete per span (~3% of collector time, bench/profile.ts).
       this.traces.delete(g.traceId);
     } else {
-      for (const s of g.spans) this.forget(s.traceId, s.spanId, g);
+      for (const s of g.spans) this.forget(this.store.traceId(s), this.store.spanId(s), g);
       for (const id of g.droppedIds) this.forget(g.traceId, id, g);
+    }
+    const spans: Span[] = new Array<Span>(g.spans.length);
+    let root: Span | null = null;
+    for (let i = 0; i < spans.length; i++) {
+      const slot = g.spans[i]!;
+      const s = this.store.take(slot);
+      if (slot === g.root) root = s;
+      spans[i] = s;
     }
     this.onRequest({
       traceId: g.traceId,
-      root: g.root,
-      spans: g.spans,
-      partial: partial || g.cut || (g.root === null && g.backgroundKey === ''),
+      root,
+      spans,
+      partial: partial || g.cut || (root === null && g.backgroundKey === ''),
       droppedSpans: g.dropped,
       resource: g.resource,
     });

@@ -2,18 +2,20 @@
 // background work) plus the bookkeeping the assembler's timers and bounds need.
 
 import { SpanKind } from '../contract.js';
-import type { Resource, Span } from '../contract.js';
+import type { Resource } from '../contract.js';
 
 export interface SpanGroup {
   /** '' for a background group (it may hold spans of many traces). */
   traceId: string;
-  root: Span | null;
-  spans: Span[];
+  /** Slot of the root span in the assembler's SpanStore, -1 while rootless. */
+  root: number;
+  /** Slots of the held spans in the assembler's SpanStore. */
+  spans: number[];
   resource: Resource;
   /** Parent id the group's top span waits for; '' once rooted (or for background groups). */
   awaiting: string;
-  /** The span whose parent is `awaiting`. */
-  top: Span | null;
+  /** Slot of the span whose parent is `awaiting`, -1 when none. */
+  top: number;
   firstMs: number;
   lastMs: number;
   /** When the group last took its place at the end of the pending order (see append). */
@@ -28,14 +30,14 @@ export interface SpanGroup {
   backgroundKey: string;
 }
 
-export function newGroup(span: Span, now: number, backgroundKey = ''): SpanGroup {
+export function newGroup(traceId: string, resource: Resource, now: number, backgroundKey = ''): SpanGroup {
   return {
-    traceId: backgroundKey === '' ? span.traceId : '',
-    root: null,
+    traceId,
+    root: -1,
     spans: [],
-    resource: span.resource,
+    resource,
     awaiting: '',
-    top: null,
+    top: -1,
     firstMs: now,
     lastMs: now,
     queuedMs: now,
@@ -52,8 +54,8 @@ export function newGroup(span: Span, now: number, backgroundKey = ''): SpanGroup
  * process), or it is a SERVER/CONSUMER span, which by definition receives work from outside the
  * process (Django under a wsgi envelope is INTERNAL, so it stays a child of the envelope).
  */
-export function startsLocalRequest(span: Span): boolean {
-  return span.parentIsRemote || span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
+export function startsLocalRequest(parentIsRemote: boolean, kind: number): boolean {
+  return parentIsRemote || kind === SpanKind.SERVER || kind === SpanKind.CONSUMER;
 }
 
 /** Same process: spans of one local request never change service or worker. */

@@ -38,7 +38,8 @@ class SpanExtras {
   taskName: string = '';
 }
 
-const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
+/** The shared instance for spans without rare attributes. */
+export const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
 
 /**
  * A decoded span. The assembler holds every span for the grace period, so its size is most of
@@ -67,7 +68,8 @@ class DecodedSpan implements Span {
   dbRows: number = -1;
   hotpathKind: string = '';
   truncatedAttributes: number = 0;
-  private x: SpanExtras = NO_EXTRAS;
+  /** The rare attributes (read through the accessors below; `spanExtras` hands them to the span store). */
+  x: SpanExtras = NO_EXTRAS;
 
   constructor(public resource: Resource) {}
 
@@ -115,11 +117,27 @@ export function newSpan(resource: Resource): Span {
   return new DecodedSpan(resource);
 }
 
+/** Opaque to everything but this file and the span store, which keeps it by reference. */
+export type Extras = SpanExtras;
+
+/** The rare attributes of `s`, by reference for decoded spans (test spans are plain objects). */
+export function spanExtras(s: Span): Extras {
+  if (s instanceof DecodedSpan) return s.x;
+  const x = new SpanExtras();
+  for (const k of EXTRA_FIELDS) (x as unknown as Record<string, unknown>)[k] = s[k];
+  return EXTRA_FIELDS.every((k) => x[k] === NO_EXTRAS[k]) ? NO_EXTRAS : x;
+}
+
+/** A span with `extras` and every core field at its default, for the span store to fill. */
+export function spanWithExtras(resource: Resource, extras: Extras): Span {
+  const s = new DecodedSpan(resource);
+  s.x = extras;
+  return s;
+}
+
 /** The Span fields, in the decoder's order: the span class's own fields, then the extras'. */
-const FIELDS = [
-  ...Object.keys(new DecodedSpan(newResource())).filter((k) => k !== 'x'),
-  ...Object.keys(new SpanExtras()),
-] as Array<keyof Span>;
+const EXTRA_FIELDS = Object.keys(new SpanExtras()) as Array<keyof SpanExtras>;
+const FIELDS = [...Object.keys(new DecodedSpan(newResource())).filter((k) => k !== 'x'), ...EXTRA_FIELDS] as Array<keyof Span>;
 
 /** Every Span field as an own property of a plain object (spreads and deep comparisons in tests). */
 export function plainSpan(s: Span): Span {

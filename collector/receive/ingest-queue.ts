@@ -16,8 +16,19 @@ export interface IngestQueueOptions {
   consumerRoom?: () => number;
 }
 
-export class IngestQueue {
-  private batches: Span[][] = [];
+/**
+ * What the receivers hand decoded spans to: the queue itself, or the pipeline's intake, which
+ * stores the spans (assemble/span-store.ts) and queues their slots.
+ */
+export interface SpanIntake {
+  readonly capacity: number;
+  hasRoom(): boolean;
+  offer(spans: Span[]): boolean;
+}
+
+/** Batches of spans as objects (receiver tests) or as span-store slots (the pipeline). */
+export class IngestQueue<T = Span> {
+  private batches: T[][] = [];
   private head = 0;
   private depth = 0;
   private scheduled = false;
@@ -27,7 +38,7 @@ export class IngestQueue {
 
   constructor(
     private readonly opts: IngestQueueOptions,
-    private readonly consume: (spans: Span[]) => void,
+    private readonly consume: (batch: T[]) => void,
   ) {}
 
   /** Spans waiting. */
@@ -52,7 +63,7 @@ export class IngestQueue {
    * Queues one decoded export. A batch is accepted whole when there is room before it, so the
    * depth can pass the bound by at most one export (itself bounded by the body size limit).
    */
-  offer(spans: Span[]): boolean {
+  offer(spans: T[]): boolean {
     if (!this.hasRoom()) return false;
     if (spans.length === 0) return true;
     this.batches.push(spans);

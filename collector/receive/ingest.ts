@@ -4,7 +4,7 @@
 import type { Span } from '../contract.js';
 import { HotpathError } from '../errors.js';
 import { decodeJsonRequest, decodeProtoRequest, type DecodeOptions } from '../decode/index.js';
-import type { IngestQueue } from './ingest-queue.js';
+import type { SpanIntake } from './ingest-queue.js';
 
 export type Protocol = 'http' | 'grpc';
 export type WireFormat = 'proto' | 'json';
@@ -34,7 +34,7 @@ export interface IngestResult {
 }
 
 export interface IngestDeps {
-  queue: IngestQueue;
+  queue: SpanIntake;
   decode: DecodeOptions;
   telemetry: ReceiverTelemetry;
   retryAfterSeconds: number;
