@@ -1,7 +1,7 @@
 // Capacity of two builds measured at the same time: both collectors share core 0 and take the same
 // passes concurrently, so a machine whose speed swings (other tenants, frequency) moves both alike;
 // alternating runs on this VM read 87k-138k spans per CPU-second for one build within minutes.
-// Run: node --import tsx bench/ab-capacity.ts path/to/a/main.js path/to/b/main.js [passes=5] [--routes=N]
+// Run: node --import tsx bench/ab-capacity.ts path/to/a/main.js path/to/b/main.js [passes=5] [--routes=N] [--grace=ms (default 200)]
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess } from './collector-process.js';
 import { httpSender } from './senders.js';
@@ -14,7 +14,9 @@ const passes = Number(passesArg ?? 5);
 const routes = Number(process.argv.find((x) => x.startsWith('--routes='))?.slice(9) ?? 10);
 spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 const w = buildWorkload({ label: 'ab', requests: 6000, options: { ...DJANGO_SHAPE, routes, fingerprints: routes } });
-const env = { HOTPATH_GRACE_MS: '200', HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' };
+// A longer grace holds more spans in flight, so it weighs what held spans cost the GC.
+const grace = process.argv.find((x) => x.startsWith('--grace='))?.slice(8) ?? '200';
+const env = { HOTPATH_GRACE_MS: grace, HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' };
 const cs = await Promise.all([a, b].map((main) => CollectorProcess.start({ cpu: 0, main, env })));
 const senders = cs.map((c) => httpSender(c.ports.http, false, 4));
 const results: number[][] = [[], []];

@@ -3,7 +3,7 @@
 // loopback ports and a throw-away database. Its figures come from where an operator reads them:
 // /metrics, /readyz and /proc.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -47,6 +47,8 @@ export interface CollectorOptions {
   main?: string;
   /** Extra node/V8 flags for the collector (experiments with heap sizing). */
   nodeArgs?: string[];
+  /** Copy of the collector's stdout (its logs, and V8's output such as `--trace-gc-nvp`). */
+  stdoutFile?: string;
 }
 
 export class CollectorProcess {
@@ -79,7 +81,9 @@ export class CollectorProcess {
     const ports = await new Promise<{ http: number; grpc: number; api: number }>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       child.once('exit', (code) => reject(new Error(`collector exited ${code} during start-up`)));
+      const copy = o.stdoutFile === undefined ? undefined : createWriteStream(o.stdoutFile);
       lines.on('line', (line) => {
+        copy?.write(line + '\n');
         if (!line.includes('hotpath started')) return;
         const rec = JSON.parse(line) as { http: number; grpc: number; api: number };
         resolve({ http: rec.http, grpc: rec.grpc, api: rec.api });

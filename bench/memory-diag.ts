@@ -1,7 +1,8 @@
 // Where the collector's resident memory goes under load: RSS, V8 heap used/total per space and
 // external memory, sampled every 250 ms from /metrics while a paced load runs with a chosen grace.
 // Run: node --import tsx bench/memory-diag.ts [rate=150000] [grace=1400] [seconds=8] [--main=path] [--node-opt=flag]
-//      [--snapshot-at=S] (with --node-opt=--heapsnapshot-signal=SIGUSR2)
+//      [--snapshot-at=S] (with --node-opt=--heapsnapshot-signal=SIGUSR2) [--stdout=FILE] (the collector's stdout, e.g. with
+//      --node-opt=--trace-gc-nvp: per-scavenge `promoted=` bytes)
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess } from './collector-process.js';
 import { memoryPeak } from './latency.js';
@@ -13,10 +14,11 @@ const rate = Number(args[0] ?? 150_000);
 const grace = Number(args[1] ?? 1400);
 const seconds = Number(args[2] ?? 8);
 const main = process.argv.find((a) => a.startsWith('--main='))?.slice(7);
+const stdoutFile = process.argv.find((a) => a.startsWith('--stdout='))?.slice(9);
 const nodeArgs = process.argv.filter((a) => a.startsWith('--node-opt=')).map((a) => a.slice(11));
 spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 const w = buildWorkload({ label: 'django', requests: 6000, options: DJANGO_SHAPE });
-const c = await CollectorProcess.start({ cpu: 0, env: { HOTPATH_GRACE_MS: String(grace), HOTPATH_IDLE_TIMEOUT_MS: '3000' }, ...(main === undefined ? {} : { main }), nodeArgs });
+const c = await CollectorProcess.start({ cpu: 0, env: { HOTPATH_GRACE_MS: String(grace), HOTPATH_IDLE_TIMEOUT_MS: '3000', HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' }, ...(main === undefined ? {} : { main }), nodeArgs, ...(stdoutFile === undefined ? {} : { stdoutFile }) });
 const s = httpSender(c.ports.http, false, 16);
 const mb = (x: number) => (x / 1048576).toFixed(0);
 const rows: string[] = [];
