@@ -41,6 +41,7 @@ export interface HotpathConfig {
     maxMiddleware: number;
     seriesTtlMinutes: number;
   };
+  runtime: { heapGrowthPercent: number };
   log: { level: string };
 }
 

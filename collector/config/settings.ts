@@ -64,7 +64,7 @@ export const SETTINGS: readonly Setting[] = [
   s('assembler.graceMs', 'HOTPATH_GRACE_MS', 2000, nonNegative, 'Wait for stragglers after a request root arrives'),
   s('assembler.idleTimeoutMs', 'HOTPATH_IDLE_TIMEOUT_MS', 30_000, positiveInt, 'Analyse a request without its root after this idle time (partial)'),
   s('assembler.maxRequestsInFlight', 'HOTPATH_MAX_REQUESTS_IN_FLIGHT', 20_000, positiveInt, 'Requests being assembled at once; the oldest is evicted past it'),
-  // The memory bound of the assembler (~0.6-0.8 KB a held span). It also bounds throughput: a
+  // The memory bound of the assembler (~0.3 KB of heap a held span, bench/held-memory.ts). It also bounds throughput: a
   // sustained rate needs rate x (grace + ~0.1 s) spans in flight, so 200k allows ~95k spans/s at
   // the default 2 s grace (bench/). Raise it with the rate, and the memory budget with it.
   s('assembler.maxSpansInFlight', 'HOTPATH_MAX_SPANS_IN_FLIGHT', 200_000, positiveInt, 'Spans held by the assembler at once; the oldest request is evicted past it'),
@@ -93,6 +93,11 @@ export const SETTINGS: readonly Setting[] = [
   s('metrics.maxTemplates', 'HOTPATH_METRICS_MAX_TEMPLATES', 200, positiveInt, 'Template label values before __overflow__'),
   s('metrics.maxMiddleware', 'HOTPATH_METRICS_MAX_MIDDLEWARE', 100, positiveInt, 'Middleware label values before __overflow__'),
   s('metrics.seriesTtlMinutes', 'HOTPATH_METRICS_SERIES_TTL_MINUTES', 15, positiveInt, 'Series of routes unseen this long are removed'),
+  // V8 lets the old generation grow to up to 4x what the last major GC left live before it collects
+  // again; held spans are promoted at the ingest rate, so RSS followed that slack (live ~100 MB, RSS
+  // 416-426 MB at 60k spans/s with 10,000 requests in flight). At 60, RSS was 262 MB for ~3% fewer
+  // spans per CPU-second (bench/README.md, session 5). 0 leaves V8's own heuristic.
+  s('runtime.heapGrowthPercent', 'HOTPATH_HEAP_GROWTH_PERCENT', 60, z.coerce.number().int().min(0).max(300), 'Old-generation growth allowed between major GCs, in % of the live heap (0: V8 default)'),
   s('log.level', 'HOTPATH_LOG_LEVEL', 'info', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Log level'),
 ];
 
