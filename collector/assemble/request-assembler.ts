@@ -9,9 +9,10 @@
 import type { AssembledRequest, Clock, Resource, Span } from '../contract.js';
 import { resolveAssemblerConfig } from './assembler-config.js';
 import type { AssemblerConfig, EvictionReason } from './assembler-config.js';
-import { backgroundKeyOf, first, newGroup, sameProcess, startsLocalRequest } from './span-group.js';
+import { backgroundKeyOf, first, moveSpans, newGroup, rememberDropped, sameProcess, startsLocalRequest } from './span-group.js';
 import type { SpanGroup, TraceState } from './span-group.js';
 import { SpanStore } from './span-store.js';
+import { TraceIndex } from './trace-index.js';
 
 export class RequestAssembler {
   readonly evictions: Record<EvictionReason, number> = { max_requests: 0, max_spans: 0, max_spans_in_flight: 0, idle_partial: 0 };
@@ -21,7 +22,7 @@ export class RequestAssembler {
   duplicateSpans = 0;
 
   private readonly cfg: AssemblerConfig;
-  private readonly traces = new Map<string, TraceState>();
+  private readonly traces = new TraceIndex();
   /** Groups without their root, least recently extended first. */
   private readonly pending = new Set<SpanGroup>();
   /** Rooted groups in root-arrival order, so the grace check stops at the first one not yet due. */
@@ -109,11 +110,7 @@ export class RequestAssembler {
     const spanId = store.spanId(slot);
     const parentId = store.parentSpanId(slot);
     const resource = store.resource(slot);
-    let t = this.traces.get(traceId);
-    if (t === undefined) {
-      t = { owner: new Map(), waiting: new Map() };
-      this.traces.set(traceId, t);
-    }
+    const t = this.traces.of(traceId);
     if (t.owner.has(spanId)) {
       this.duplicateSpans++;
       store.free(slot);
@@ -143,7 +140,7 @@ export class RequestAssembler {
     }
     // A new rooted or waiting group's first span is never over the bound: maxSpansPerRequest >= 1.
     if (this.append(g, slot, now)) t.owner.set(spanId, g);
-    else this.remember(t, g, spanId);
+    else rememberDropped(t, g, spanId, this.cfg.maxSpansPerRequest);
     const children = t.waiting.get(spanId);
     if (children !== undefined && children !== g) this.adopt(t, g, children, spanId, resource, now);
   }
@@ -194,18 +191,6 @@ export class RequestAssembler {
     return true;
   }
 
-  /**
-   * Keeps the id of a dropped span as owned by `g`, so its descendants join `g` (and are dropped
-   * and counted there) instead of waiting as an orphan group for a parent that will never come.
-   * Bounded: at most maxSpansPerRequest remembered ids per request.
-   */
-  private remember(t: TraceState, g: SpanGroup, spanId: string): boolean {
-    if (g.backgroundKey !== '' || g.droppedIds.length >= this.cfg.maxSpansPerRequest) return false;
-    g.droppedIds.push(spanId);
-    t.owner.set(spanId, g);
-    return true;
-  }
-
   private drop(g: SpanGroup, n: number): void {
     g.dropped += n;
     this.droppedSpans += n;
@@ -229,28 +214,10 @@ export class RequestAssembler {
     const keepG = g.backgroundKey !== '' || g.root >= 0 || g.spans.length >= children.spans.length;
     const big = keepG ? g : children;
     const small = keepG ? children : g;
-    big.dropped += small.dropped; // already added to droppedSpans when `small` dropped them
-    big.cut ||= small.cut;
-    for (const id of small.droppedIds) {
-      if (big.droppedIds.length < this.cfg.maxSpansPerRequest) {
-        t.owner.set(id, big);
-        big.droppedIds.push(id);
-      } else {
-        t.owner.delete(id);
-      }
-    }
-    for (const s of small.spans) {
-      const id = this.store.spanId(s);
-      if (big.spans.length >= this.cfg.maxSpansPerRequest && s !== g.root) {
-        this.drop(big, 1);
-        this.spansInFlight--;
-        this.store.free(s);
-        if (s === small.top) small.top = -1; // its slot may be reused: never take it for a root
-        if (!this.remember(t, big, id)) t.owner.delete(id);
-        continue;
-      }
-      big.spans.push(s);
-      t.owner.set(id, big);
+    const dropped = moveSpans(t, big, small, this.store, this.cfg.maxSpansPerRequest);
+    if (dropped > 0) {
+      this.drop(big, dropped);
+      this.spansInFlight -= dropped;
     }
     big.firstMs = Math.min(big.firstMs, small.firstMs);
     big.lastMs = now;
@@ -295,33 +262,13 @@ export class RequestAssembler {
     this.onEvict?.(reason);
   }
 
-  private forget(traceId: string, spanId: string, g: SpanGroup): void {
-    const t = this.traces.get(traceId);
-    if (t === undefined) return;
-    if (t.owner.get(spanId) === g) t.owner.delete(spanId);
-    if (t.owner.size === 0 && t.waiting.size === 0) this.traces.delete(traceId);
-  }
-
   private emit(g: SpanGroup, partial: boolean): void {
     if (g.cut) this.count('max_spans');
     this.pending.delete(g);
     this.ready.delete(g);
     if (g.backgroundKey !== '') this.background.delete(g.backgroundKey);
     this.spansInFlight -= g.spans.length;
-    if (g.awaiting !== '') {
-      const t = this.traces.get(g.traceId);
-      if (t !== undefined && t.waiting.get(g.awaiting) === g) t.waiting.delete(g.awaiting);
-    }
-    const t = g.backgroundKey === '' ? this.traces.get(g.traceId) : undefined;
-    if (t !== undefined && t.waiting.size === 0 && t.owner.size === g.spans.length + g.droppedIds.length) {
-      // The common case: the trace holds nothing but this request. Every span and remembered id of
-      // g is owned by g, so equal sizes mean the whole trace state is g's: drop it in one step
-      // instead of one owner lookup and delete per span (~3% of collector time, bench/profile.ts).
-      this.traces.delete(g.traceId);
-    } else {
-      for (const s of g.spans) this.forget(this.store.traceId(s), this.store.spanId(s), g);
-      for (const id of g.droppedIds) this.forget(g.traceId, id, g);
-    }
+    this.traces.release(g, this.store);
     const spans: Span[] = new Array<Span>(g.spans.length);
     let root: Span | null = null;
     for (let i = 0; i < spans.length; i++) {

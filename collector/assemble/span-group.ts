@@ -3,6 +3,7 @@
 
 import { SpanKind } from '../contract.js';
 import type { Resource } from '../contract.js';
+import type { SpanStore } from './span-store.js';
 
 export interface SpanGroup {
   /** '' for a background group (it may hold spans of many traces). */
@@ -66,6 +67,50 @@ export function sameProcess(a: Resource, b: Resource): boolean {
 /** Background work is grouped per service identity (name, version, environment), not per worker. */
 export function backgroundKeyOf(r: Resource): string {
   return `${r.serviceName}\u0000${r.serviceVersion}\u0000${r.environment}`;
+}
+
+/**
+ * Keeps the id of a dropped span as owned by `g`, so its descendants join `g` (and are dropped
+ * and counted there) instead of waiting as an orphan group for a parent that will never come.
+ * Bounded: at most `max` remembered ids per request.
+ */
+export function rememberDropped(t: TraceState, g: SpanGroup, spanId: string, max: number): boolean {
+  if (g.backgroundKey !== '' || g.droppedIds.length >= max) return false;
+  g.droppedIds.push(spanId);
+  t.owner.set(spanId, g);
+  return true;
+}
+
+/**
+ * Moves the spans and remembered ids of `small` into `big` within `max` spans per request, and
+ * returns how many spans it dropped (their slots freed). `big` inherits `small`'s drop count and cut.
+ */
+export function moveSpans(t: TraceState, big: SpanGroup, small: SpanGroup, store: SpanStore, max: number): number {
+  big.dropped += small.dropped; // already counted by the assembler when `small` dropped them
+  big.cut ||= small.cut;
+  for (const id of small.droppedIds) {
+    if (big.droppedIds.length < max) {
+      t.owner.set(id, big);
+      big.droppedIds.push(id);
+    } else {
+      t.owner.delete(id);
+    }
+  }
+  let dropped = 0;
+  for (const s of small.spans) {
+    const id = store.spanId(s);
+    // `small` is never rooted here (a rooted group always absorbs), so no root is dropped.
+    if (big.spans.length >= max) {
+      dropped++;
+      store.free(s);
+      if (s === small.top) small.top = -1; // its slot may be reused: never take it for a root
+      if (!rememberDropped(t, big, id, max)) t.owner.delete(id);
+      continue;
+    }
+    big.spans.push(s);
+    t.owner.set(id, big);
+  }
+  return dropped;
 }
 
 /** Per-trace indexes of the groups in flight. */
