@@ -6,7 +6,7 @@ import type { Span } from '../contract.js';
 import { dbSpan, djangoRequest, makeSpan, nextSpanId } from '../analyse/testing.js';
 import { decodeProtoRequest } from '../decode/index.js';
 import { plainSpan } from '../decode/span-factory.js';
-import { SpanStore } from './span-store.js';
+import { SLOTS_PER_CHUNK, SpanStore } from './span-store.js';
 
 const CAPTURES = fileURLToPath(new URL('../testdata/django/postgres/', import.meta.url));
 
@@ -49,11 +49,29 @@ describe('SpanStore', () => {
   test('freed slots are reused, so the store grows to the most spans held at once, not the total', () => {
     const store = new SpanStore();
     for (let round = 0; round < 5; round++) {
-      const slots = Array.from({ length: 3000 }, () => store.put(dbSpan('SELECT 1', { parentSpanId: nextSpanId() })));
+      const slots = Array.from({ length: SLOTS_PER_CHUNK - 100 }, () => store.put(dbSpan('SELECT 1', { parentSpanId: nextSpanId() })));
       for (const slot of slots) store.take(slot);
     }
-    assert.equal(store.capacity, 3000);
+    assert.equal(store.capacity, SLOTS_PER_CHUNK);
     assert.equal(store.size, 0);
+  });
+
+  test('after a burst drains, the store gives its chunks back but one spare, whatever order spans leave in', () => {
+    const store = new SpanStore();
+    const slots = Array.from({ length: 5 * SLOTS_PER_CHUNK }, () => store.put(dbSpan('SELECT 1', { parentSpanId: nextSpanId() })));
+    assert.equal(store.capacity, 5 * SLOTS_PER_CHUNK);
+    // Requests finish out of arrival order: free every third slot first, then the rest.
+    const kept = slots.filter((_, i) => i % 3 !== 0);
+    for (const slot of slots.filter((_, i) => i % 3 === 0)) store.take(slot);
+    assert.equal(store.capacity, 5 * SLOTS_PER_CHUNK, 'no chunk is empty yet');
+    const lowest = store.put(dbSpan('SELECT 2', { parentSpanId: nextSpanId() }));
+    assert.ok(lowest < SLOTS_PER_CHUNK, `a new span takes a slot in the lowest chunk with room (got ${lowest})`);
+    for (const slot of [...kept, lowest]) store.take(slot);
+    assert.deepEqual([store.size, store.capacity], [0, SLOTS_PER_CHUNK]);
+    // It grows again as before.
+    const again = Array.from({ length: 2 * SLOTS_PER_CHUNK + 1 }, () => store.put(dbSpan('SELECT 3', { parentSpanId: nextSpanId() })));
+    assert.equal(store.capacity, 3 * SLOTS_PER_CHUNK);
+    assert.equal(new Set(again).size, again.length);
   });
 
   test('a slot reused after free holds only the new span', () => {

@@ -23,9 +23,14 @@ const EXCEPTION = 2;
 /** What a freed slot points at instead of a resource. */
 const NO_RESOURCE: Resource = Object.freeze({ serviceName: '', serviceNameUnknown: true, serviceVersion: '', environment: '', serviceInstanceId: '' });
 
-/** Slots per chunk: the store grows a chunk at a time and never copies what it holds. */
+/**
+ * Slots per chunk: the store grows a chunk at a time and never copies what it holds. Slots are
+ * taken from the lowest chunk with room, so after a burst the upper chunks drain and are given
+ * back, one empty chunk kept spare so a load hovering at a boundary does not churn.
+ */
 const CHUNK_BITS = 12;
-const CHUNK = 1 << CHUNK_BITS;
+export const SLOTS_PER_CHUNK = 1 << CHUNK_BITS;
+const CHUNK = SLOTS_PER_CHUNK;
 const IN_CHUNK = CHUNK - 1;
 
 export class SpanStore {
@@ -34,27 +39,32 @@ export class SpanStore {
   private readonly extras: Extras[][] = [];
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
-  private readonly freeSlots: number[] = [];
-  private next = 0;
+  /** Free slots of each chunk, highest first (pop takes the lowest). */
+  private readonly freeSlots: number[][] = [];
+  private readonly usedSlots: number[] = [];
+  /** No chunk below this one has a free slot. */
+  private low = 0;
+  private used = 0;
 
   /** Slots in use. */
   get size(): number {
-    return this.next - this.freeSlots.length;
+    return this.used;
   }
 
-  /** Slots ever allocated (the store never shrinks; its peak is bounded by the queue and assembler bounds). */
+  /** Slots allocated, in use or not (whole chunks; bounded by the queue and assembler bounds). */
   get capacity(): number {
-    return this.next;
+    return this.strs.length * CHUNK;
   }
 
   /** Copies `s` into a slot and returns the slot. */
   put(s: Span): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.next++;
-      if ((slot & IN_CHUNK) === 0) this.addChunk();
-    }
-    const c = slot >> CHUNK_BITS;
+    let c = this.low;
+    while (c < this.strs.length && this.freeSlots[c]!.length === 0) c++;
+    if (c === this.strs.length) this.addChunk();
+    this.low = c;
+    const slot = this.freeSlots[c]!.pop()!;
+    this.usedSlots[c]!++;
+    this.used++;
     const o = slot & IN_CHUNK;
     const strs = this.strs[c]!;
     let k = o * STRINGS;
@@ -152,10 +162,28 @@ export class SpanStore {
     this.strs[c]!.fill('', o * STRINGS, (o + 1) * STRINGS);
     this.resources[c]![o] = NO_RESOURCE;
     this.extras[c]![o] = NO_EXTRAS;
-    this.freeSlots.push(slot);
+    this.freeSlots[c]!.push(slot);
+    this.used--;
+    if (c < this.low) this.low = c;
+    if (--this.usedSlots[c]! === 0) this.releaseEmptyTail();
+  }
+
+  /** Gives back trailing empty chunks while the one below is empty too (it stays as the spare). */
+  private releaseEmptyTail(): void {
+    let n = this.strs.length;
+    while (n >= 2 && this.usedSlots[n - 1] === 0 && this.usedSlots[n - 2] === 0) {
+      for (const column of [this.strs, this.resources, this.extras, this.f64, this.i32, this.freeSlots, this.usedSlots]) column.pop();
+      n--;
+    }
+    if (this.low > n) this.low = n;
   }
 
   private addChunk(): void {
+    const base = this.strs.length * CHUNK;
+    const free = new Array<number>(CHUNK);
+    for (let i = 0; i < CHUNK; i++) free[i] = base + CHUNK - 1 - i;
+    this.freeSlots.push(free);
+    this.usedSlots.push(0);
     // Filled up front so each chunk is a packed array of its final size, allocated once.
     this.strs.push(new Array<string>(CHUNK * STRINGS).fill(''));
     this.resources.push(new Array<Resource>(CHUNK).fill(NO_RESOURCE));
