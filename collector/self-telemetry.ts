@@ -48,6 +48,7 @@ export function stageMetricsSync(
     if (ingest !== undefined) self.setInFlightRequests(ingest.inFlightRequests);
     self.setAssemblerOpenRequests(p.inFlight);
     self.setAssemblerBufferedSpans(pipeline.assembler.spanCount);
+    self.setSpanStoreSlots(pipeline.assembler.store.size, pipeline.assembler.store.capacity);
     self.setFingerprintCacheSize(pipeline.fingerprints.size);
     totals.forEach(([read, report], i) => {
       const now = read();

@@ -30,6 +30,7 @@ export const collector = dashboard({
     timeseries('Assembler', [
       { expr: 'sum(hotpath_assembler_open_requests)', legend: 'open requests' },
       { expr: 'sum(hotpath_assembler_buffered_spans)', legend: 'buffered spans' },
+      { expr: 'sum by (state) (hotpath_span_store_slots)', legend: 'store slots {{state}}' },
       { expr: 'sum by (queue) (hotpath_queue_depth_spans)', legend: 'queue {{queue}}' },
       { expr: `sum by (reason) (rate(hotpath_traces_evicted_total[${RI}]))`, legend: 'evicted/s {{reason}}' },
     ], { unit: 'short', w: 8 }),

@@ -62,6 +62,7 @@ describe('dashboards and rules against a real Prometheus', () => {
     s.assemblerEvicted('max_spans', 1);
     s.setAssemblerOpenRequests(12);
     s.setAssemblerBufferedSpans(340);
+    s.setSpanStoreSlots(440, 4096);
     s.spansDropped('assemble', 'max_spans_per_request', 2);
     s.attributesTruncated(3);
     s.setQueueDepth('ingest', 100);

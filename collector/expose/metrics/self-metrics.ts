@@ -24,6 +24,8 @@ export interface SelfMetrics {
   assemblerEvicted(reason: string, traces: number): void;
   setAssemblerOpenRequests(n: number): void;
   setAssemblerBufferedSpans(n: number): void;
+  /** Slots of the span store (queued and held spans) in use, and allocated (it grows and gives back by chunks). */
+  setSpanStoreSlots(used: number, allocated: number): void;
   /** Attribute values cut at the configured maximum length (data kept, not lost). */
   attributesTruncated(n: number): void;
   /** Spans accepted but then lost (e.g. over maxSpansPerRequest); HotpathCollectorDroppingSpans alerts on it. */
@@ -52,6 +54,7 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
   const evicted = new Counter({ name: 'hotpath_traces_evicted_total', help: 'Requests the assembler closed early, by reason.', labelNames: ['reason'] as const, registers });
   const open = new Gauge({ name: 'hotpath_assembler_open_requests', help: 'Requests being assembled.', registers });
   const buffered = new Gauge({ name: 'hotpath_assembler_buffered_spans', help: 'Spans held by the assembler.', registers });
+  const storeSlots = new Gauge({ name: 'hotpath_span_store_slots', help: 'Slots of the span store that holds queued and assembling spans, used and allocated.', labelNames: ['state'] as const, registers });
   const truncated = new Counter({ name: 'hotpath_decode_truncated_attributes_total', help: 'Attribute values cut at the maximum attribute length.', registers });
   const dropped = new Counter({ name: 'hotpath_spans_dropped_total', help: 'Accepted spans that were not analysed, by stage and reason.', labelNames: ['stage', 'reason'] as const, registers });
   const rowsDropped = new Counter({ name: 'hotpath_storage_dropped_rows_total', help: 'Aggregated rows not written to SQLite, by the bound that cut them.', labelNames: ['reason'] as const, registers });
@@ -86,6 +89,10 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
     assemblerEvicted: (reason, n) => evicted.inc({ reason }, n),
     setAssemblerOpenRequests: (n) => open.set(n),
     setAssemblerBufferedSpans: (n) => buffered.set(n),
+    setSpanStoreSlots: (used, allocated) => {
+      storeSlots.set({ state: 'used' }, used);
+      storeSlots.set({ state: 'allocated' }, allocated);
+    },
     attributesTruncated: (n) => truncated.inc(n),
     spansDropped: (stage, reason, n) => dropped.inc({ stage, reason }, n),
     storageRowsDropped: (reason, n) => rowsDropped.inc({ reason }, n),
