@@ -1,7 +1,7 @@
 // Bounds and timers of the request assembler. Defaults are sized for 2 cores and a few hundred MB:
-// a held span costs ~0.8 KB of heap on the demo captures (assembler-memory.bench.ts: 762 B/span
-// with every text its own copy; 527 B on the bench workload, whose repeated texts decode shares),
-// more with long SQL, so maxSpansInFlight = 200k caps span memory near 160-300 MB. At the measured
+// a held span costs ~0.5 KB of heap on the demo captures (assembler-memory.bench.ts: 516 B/span
+// with every text its own copy; 306 B on the bench workload, whose repeated texts decode shares),
+// more with long SQL, so maxSpansInFlight = 200k caps span memory near 60-100 MB. At the measured
 // ~0.8M spans per CPU-second for assemble + analyse, 200k spans is several seconds of full load,
 // more than the 2 s grace period needs.
 

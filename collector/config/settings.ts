@@ -94,9 +94,9 @@ export const SETTINGS: readonly Setting[] = [
   s('metrics.maxMiddleware', 'HOTPATH_METRICS_MAX_MIDDLEWARE', 100, positiveInt, 'Middleware label values before __overflow__'),
   s('metrics.seriesTtlMinutes', 'HOTPATH_METRICS_SERIES_TTL_MINUTES', 15, positiveInt, 'Series of routes unseen this long are removed'),
   // V8 lets the old generation grow to up to 4x what the last major GC left live before it collects
-  // again; held spans are promoted at the ingest rate, so RSS followed that slack (live ~100 MB, RSS
-  // 416-426 MB at 60k spans/s with 10,000 requests in flight). At 60, RSS was 262 MB for ~3% fewer
-  // spans per CPU-second (bench/README.md, session 5). 0 leaves V8's own heuristic.
+  // again, and what the assembler holds is promoted at the ingest rate, so RSS followed that slack
+  // (live ~95 MB, RSS 416-426 MB at 60k spans/s with 10,000 requests in flight). At 60, RSS was
+  // 262-269 MB for ~2.5% fewer spans per CPU-second (bench/README.md, session 5). 0: V8's own rule.
   s('runtime.heapGrowthPercent', 'HOTPATH_HEAP_GROWTH_PERCENT', 60, z.coerce.number().int().min(0).max(300), 'Old-generation growth allowed between major GCs, in % of the live heap (0: V8 default)'),
   s('log.level', 'HOTPATH_LOG_LEVEL', 'info', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Log level'),
 ];

@@ -42,10 +42,11 @@ class SpanExtras {
 export const NO_EXTRAS: SpanExtras = Object.freeze(new SpanExtras());
 
 /**
- * A decoded span. The assembler holds every span for the grace period, so its size is most of
- * Hotpath's memory under load: 37 in-object fields made 320 of the 527 heap bytes a held span cost
- * (bench/held-memory.ts). The rarely set attributes live in SpanExtras behind accessors, which V8
- * inlines; a DB span keeps 21 fields. Stages read it as the Span interface and never see the split.
+ * A decoded span. It is an object from decode until the span store takes it, and again from its
+ * request's emit through analysis; while held, the store keeps its SpanExtras by reference. With 37
+ * in-object fields a held span cost 527 heap bytes, 320 of them the object (bench/held-memory.ts).
+ * The rarely set attributes live in SpanExtras behind accessors, which V8 inlines; a DB span keeps
+ * 21 fields and shares the empty extras. Stages read it as the Span interface and never see the split.
  */
 class DecodedSpan implements Span {
   traceId: string = '';
