@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { Span } from '../contract.js';
 import { dbSpan, djangoRequest, makeSpan, nextSpanId } from '../analyse/testing.js';
 import { decodeProtoRequest } from '../decode/index.js';
@@ -72,6 +73,40 @@ describe('SpanStore', () => {
     const again = Array.from({ length: 2 * SLOTS_PER_CHUNK + 1 }, () => store.put(dbSpan('SELECT 3', { parentSpanId: nextSpanId() })));
     assert.equal(store.capacity, 3 * SLOTS_PER_CHUNK);
     assert.equal(new Set(again).size, again.length);
+  });
+
+  test('any sequence of puts, takes and frees returns each span as put, and holds at most one spare chunk past its need', () => {
+    const op = fc.oneof(fc.constant<'put'>('put'), fc.record({ take: fc.nat(), drop: fc.boolean() }));
+    fc.assert(fc.property(fc.array(fc.tuple(op, fc.integer({ min: 1, max: 3000 })), { maxLength: 40 }), (ops) => {
+      const store = new SpanStore();
+      const live = new Map<number, Span>();
+      let most = 0;
+      for (const [o, n] of ops) {
+        if (o === 'put') {
+          for (let i = 0; i < n; i++) {
+            const span = dbSpan(`SELECT ${i}`, { parentSpanId: nextSpanId(), dbRows: i });
+            const slot = store.put(span);
+            assert.ok(!live.has(slot), `slot ${slot} handed out twice`);
+            live.set(slot, span);
+          }
+        } else {
+          const slots = [...live.keys()];
+          for (let i = 0; i < Math.min(n, slots.length); i++) {
+            const slot = slots[(o.take + i * 7919) % slots.length]!;
+            if (!live.has(slot)) continue;
+            if (o.drop) store.free(slot);
+            else assert.deepEqual(plainSpan(store.take(slot)), plainSpan(live.get(slot)!));
+            live.delete(slot);
+          }
+        }
+        most = Math.max(most, live.size);
+        assert.equal(store.size, live.size);
+        // Chunks in use, plus at most one empty spare above them, and never more than the peak needed.
+        assert.ok(store.capacity <= (Math.ceil(most / SLOTS_PER_CHUNK) + 1) * SLOTS_PER_CHUNK, `capacity ${store.capacity} for a peak of ${most}`);
+      }
+      for (const [slot, span] of live) assert.deepEqual(plainSpan(store.take(slot)), plainSpan(span));
+      assert.equal(store.size, 0);
+    }), { numRuns: 60 });
   });
 
   test('a slot reused after free holds only the new span', () => {
