@@ -106,7 +106,7 @@ describe('SpanStore', () => {
       }
       for (const [slot, span] of live) assert.deepEqual(plainSpan(store.take(slot)), plainSpan(span));
       assert.equal(store.size, 0);
-    }), { numRuns: 60 });
+    }), { numRuns: 25 });
   });
 
   test('a slot reused after free holds only the new span', () => {
