@@ -92,7 +92,7 @@ describe('SpanStore', () => {
         } else {
           const slots = [...live.keys()];
           for (let i = 0; i < Math.min(n, slots.length); i++) {
-            const slot = slots[(o.take + i * 7919) % slots.length]!;
+            const slot: number = slots[(o.take + i * 7919) % slots.length]!;
             if (!live.has(slot)) continue;
             if (o.drop) store.free(slot);
             else assert.deepEqual(plainSpan(store.take(slot)), plainSpan(live.get(slot)!));
