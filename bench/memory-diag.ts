@@ -1,7 +1,7 @@
 // Where the collector's resident memory goes under load: RSS, V8 heap used/total per space and
 // external memory, sampled every 250 ms from /metrics while a paced load runs with a chosen grace.
 // Run: node --import tsx bench/memory-diag.ts [rate=150000] [grace=1400] [seconds=8] [--main=path] [--node-opt=flag]
-//      [--snapshot-at=S] (with --node-opt=--heapsnapshot-signal=SIGUSR2) [--stdout=FILE] (the collector's stdout, e.g. with
+//      [--snapshot-at=S] (with --node-opt=--heapsnapshot-signal=SIGUSR2) [--env=NAME=VALUE] [--stdout=FILE] (the collector's stdout, e.g. with
 //      --node-opt=--trace-gc-nvp: per-scavenge `promoted=` bytes)
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess } from './collector-process.js';
@@ -18,7 +18,9 @@ const stdoutFile = process.argv.find((a) => a.startsWith('--stdout='))?.slice(9)
 const nodeArgs = process.argv.filter((a) => a.startsWith('--node-opt=')).map((a) => a.slice(11));
 spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 const w = buildWorkload({ label: 'django', requests: 6000, options: DJANGO_SHAPE });
-const c = await CollectorProcess.start({ cpu: 0, env: { HOTPATH_GRACE_MS: String(grace), HOTPATH_IDLE_TIMEOUT_MS: '3000', HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' }, ...(main === undefined ? {} : { main }), nodeArgs, ...(stdoutFile === undefined ? {} : { stdoutFile }) });
+// --env=NAME=VALUE: collector settings to try (e.g. --env=HOTPATH_HEAP_GROWTH_PERCENT=30).
+const extraEnv = Object.fromEntries(process.argv.filter((a) => a.startsWith('--env=')).map((a) => [a.slice(6, a.indexOf('=', 6)), a.slice(a.indexOf('=', 6) + 1)]));
+const c = await CollectorProcess.start({ cpu: 0, env: { HOTPATH_GRACE_MS: String(grace), HOTPATH_IDLE_TIMEOUT_MS: '3000', HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', ...extraEnv }, ...(main === undefined ? {} : { main }), nodeArgs, ...(stdoutFile === undefined ? {} : { stdoutFile }) });
 const s = httpSender(c.ports.http, false, 16);
 const mb = (x: number) => (x / 1048576).toFixed(0);
 const rows: string[] = [];

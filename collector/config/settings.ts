@@ -97,7 +97,7 @@ export const SETTINGS: readonly Setting[] = [
   // again, and what the assembler holds is promoted at the ingest rate, so RSS followed that slack
   // (live ~95 MB, RSS 416-426 MB at 60k spans/s with 10,000 requests in flight). At 60, RSS was
   // 262-269 MB for ~2.5% fewer spans per CPU-second (bench/README.md, session 5). 0: V8's own rule.
-  s('runtime.heapGrowthPercent', 'HOTPATH_HEAP_GROWTH_PERCENT', 60, z.coerce.number().int().min(0).max(300), 'Old-generation growth allowed between major GCs, in % of the live heap (0: V8 default)'),
+  s('runtime.heapGrowthPercent', 'HOTPATH_HEAP_GROWTH_PERCENT', 60, z.coerce.number().int().min(0).max(300), 'Old-generation growth allowed between major GCs, in % of the live heap (0: leave V8\'s rule, or node\'s --heap-growing-percent flag)'),
   s('log.level', 'HOTPATH_LOG_LEVEL', 'info', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Log level'),
 ];
 
