@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Span } from '../contract.js';
 import { dbSpan, djangoRequest, makeSpan, nextSpanId } from '../analyse/testing.js';
 import { decodeProtoRequest } from '../decode/index.js';
-import { plainSpan } from '../decode/span-factory.js';
+import { newPlainSpan, newSpan, newResource, plainSpan } from '../decode/span-factory.js';
 import { SLOTS_PER_CHUNK, SpanStore } from './span-store.js';
 
 const CAPTURES = fileURLToPath(new URL('../testdata/django/postgres/', import.meta.url));
@@ -37,6 +37,21 @@ describe('SpanStore', () => {
       assert.equal(back.resource, spans[i]!.resource);
     });
     assert.equal(store.size, 0);
+  });
+
+  test('every Span field survives the store, so a field added to the span cannot be lost silently', () => {
+    // The field list comes from the span class, not from the store: put/take copy fields by hand.
+    const resource = newResource();
+    const decoded = newSpan(resource);
+    const fields = Object.keys(newPlainSpan(resource)).filter((k) => k !== 'resource');
+    for (const [i, k] of fields.entries()) {
+      const v = (decoded as unknown as Record<string, unknown>)[k];
+      const set = typeof v === 'string' ? (k === 'cacheResult' ? 'hit' : `${k}-${i}`) : typeof v === 'number' ? i + 2 : typeof v === 'boolean' ? !v : undefined;
+      assert.notEqual(set, undefined, `no test value for field ${k}`);
+      (decoded as unknown as Record<string, unknown>)[k] = set;
+    }
+    const store = new SpanStore();
+    assert.deepEqual(plainSpan(store.take(store.put(decoded))), plainSpan(decoded));
   });
 
   test('plain spans (tests build them) keep their rare attributes and flags', () => {
