@@ -90,6 +90,19 @@ describe('SpanStore', () => {
     assert.equal(new Set(again).size, again.length);
   });
 
+  test('while spans are held, empty chunks up to a quarter of those in use stay spare, so a load moving near a chunk boundary does not churn', () => {
+    const store = new SpanStore();
+    const slots = Array.from({ length: 8 * SLOTS_PER_CHUNK }, () => store.put(dbSpan('SELECT 1', { parentSpanId: nextSpanId() })));
+    // The top three chunks drain: five stay in use, so one + five/4 = two empty chunks stay.
+    for (const slot of slots.slice(5 * SLOTS_PER_CHUNK)) store.free(slot);
+    assert.equal(store.capacity, 7 * SLOTS_PER_CHUNK);
+    // Refilling the drained span count needs one new chunk, not three.
+    const refill = Array.from({ length: 3 * SLOTS_PER_CHUNK }, () => store.put(dbSpan('SELECT 2', { parentSpanId: nextSpanId() })));
+    assert.equal(store.capacity, 8 * SLOTS_PER_CHUNK);
+    for (const slot of [...slots.slice(0, 5 * SLOTS_PER_CHUNK), ...refill]) store.free(slot);
+    assert.deepEqual([store.size, store.capacity], [0, SLOTS_PER_CHUNK]);
+  });
+
   test('any sequence of puts, takes and frees returns each span as put, and holds at most one spare chunk past its need', () => {
     const op = fc.oneof(fc.constant<'put'>('put'), fc.record({ take: fc.nat(), drop: fc.boolean() }));
     fc.assert(fc.property(fc.array(fc.tuple(op, fc.integer({ min: 1, max: 3000 })), { maxLength: 40 }), (ops) => {
