@@ -59,6 +59,16 @@ describe('analyseRequest', () => {
     assert.ok(noHash.spans.every((a) => !a.duplicate));
   });
 
+  test('one parameter hash under two statements is a duplicate only within each statement', () => {
+    const root = djangoRequest();
+    // The same parameters ([7]) for an author lookup and a review lookup, alternating: A B A B A.
+    const authors = queryLoop(root, SQL.authorById, 3, { params: () => 'p7' });
+    const reviews = queryLoop(root, SQL.reviewsOfBook, 2, { params: () => 'p7', at: 16 });
+    const r = analyse([root, ...authors, ...reviews]);
+    const db = r.spans.filter((a) => a.category === 'db').map((a) => [a.span.dbStatement === SQL.authorById ? 'A' : 'B', a.duplicate]);
+    assert.deepEqual(db, [['A', false], ['B', false], ['A', true], ['B', true], ['A', true]]);
+  });
+
   test('spans are reported in start order with their SQL fingerprinted', () => {
     const root = djangoRequest({ at: 0 });
     const late = dbSpan(SQL.books, { parentSpanId: root.spanId, at: 50 });

@@ -16,8 +16,26 @@ export const BACKGROUND_ROUTE = '__background__';
 /** Route of a non-Django server span without http.route: its name holds the raw path (§8 rule 1). */
 export const UNROUTED = '__unrouted__';
 
-/** Fingerprint + parameter-hash pairs seen in the request being analysed (reused: not re-entrant). */
-const seenParams = new Set<string>();
+// Parameter hashes seen in the request being analysed, with the fingerprint first seen with each
+// (reused: not re-entrant). A hash almost always comes with one statement, so the pair is looked up
+// without building a key string per DB span; a hash seen with a second fingerprint falls back to
+// `seenPairs`.
+const firstFingerprint = new Map<string, string>();
+const seenPairs = new Set<string>();
+
+/** True when this fingerprint + parameter hash pair was already seen in the request. */
+function seenBefore(fingerprint: string, paramsHash: string): boolean {
+  const first = firstFingerprint.get(paramsHash);
+  if (first === undefined) {
+    firstFingerprint.set(paramsHash, fingerprint);
+    return false;
+  }
+  if (first === fingerprint) return true;
+  const key = `${fingerprint}\u0000${paramsHash}`;
+  if (seenPairs.has(key)) return true;
+  seenPairs.add(key);
+  return false;
+}
 
 export function analyseRequest(req: AssembledRequest, cfg: AnalysisConfig, fingerprints: FingerprintCache): AnalysedRequest {
   const ordered = byStart(req.spans);
@@ -33,7 +51,8 @@ export function analyseRequest(req: AssembledRequest, cfg: AnalysisConfig, finge
   if (kind === 'background') request = null;
 
   const tree = buildSpanTree(spans, request, envelope);
-  seenParams.clear();
+  firstFingerprint.clear();
+  seenPairs.clear();
   for (let i = 0; i < spans.length; i++) {
     const a = spans[i]!;
     if (a.category !== 'db') continue;
@@ -44,11 +63,7 @@ export function analyseRequest(req: AssembledRequest, cfg: AnalysisConfig, finge
     }
     if (a.span.dbStatement === '') continue;
     a.sql = fingerprints.lookup(a.span.dbStatement);
-    if (a.span.dbParamsHash !== '') {
-      const key = `${a.sql.fingerprint}\u0000${a.span.dbParamsHash}`;
-      a.duplicate = seenParams.has(key);
-      seenParams.add(key);
-    }
+    if (a.span.dbParamsHash !== '') a.duplicate = seenBefore(a.sql.fingerprint, a.span.dbParamsHash);
   }
   const times = computeBreakdown(tree);
   const head = request ?? ordered[0] ?? null;

