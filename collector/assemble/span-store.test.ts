@@ -54,6 +54,41 @@ describe('SpanStore', () => {
     assert.deepEqual(plainSpan(store.take(store.put(decoded))), plainSpan(decoded));
   });
 
+  test('spans with the same rare attributes share one held copy, and any one attribute differing keeps them apart', () => {
+    const store = new SpanStore();
+    const extrasOf = (span: Span): unknown => {
+      const slot = store.put(span);
+      const taken = store.take(slot) as unknown as { x: unknown };
+      return taken.x;
+    };
+    const base = (): Span => makeSpan({ spanId: nextSpanId(), templateName: 'shop/book_list.html', middlewareClass: 'm.M', httpStatus: 200 });
+    const shared = extrasOf(base());
+    assert.equal(extrasOf(base()), shared, 'equal rare attributes are held once');
+    // Every rare attribute takes part: the field list comes from the span, not from the store.
+    const proto = Object.getPrototypeOf(newSpan(newResource())) as object;
+    const rare = Object.keys(newPlainSpan(newResource())).filter((k) => Object.getOwnPropertyDescriptor(proto, k)?.get !== undefined);
+    assert.ok(rare.length >= 16, `rare attribute list: ${rare.join(', ')}`);
+    for (const [i, k] of rare.entries()) {
+      const span = base() as unknown as Record<string, unknown>;
+      const v = span[k];
+      span[k] = typeof v === 'string' ? (k === 'cacheResult' ? 'miss' : `${k}-${i}`) : typeof v === 'number' ? v + 1000 + i : !v;
+      const x = extrasOf(span as unknown as Span);
+      assert.notEqual(x, shared, `${k} differs, yet the extras were shared`);
+      assert.equal(extrasOf({ ...(span as unknown as Span), spanId: nextSpanId() }), x);
+    }
+  });
+
+  test('a span made from shared rare attributes copies them before a write, so no other span changes', () => {
+    const store = new SpanStore();
+    const make = (): Span => makeSpan({ spanId: nextSpanId(), httpRoute: 'books/', httpStatus: 200 });
+    const [a, b] = [store.take(store.put(make())), store.take(store.put(make()))];
+    a.httpStatus = 500;
+    a.templateName = 'error.html';
+    assert.deepEqual([a.httpStatus, a.templateName, a.httpRoute], [500, 'error.html', 'books/']);
+    assert.deepEqual([b.httpStatus, b.templateName], [200, '']);
+    assert.equal(store.take(store.put(make())).httpStatus, 200);
+  });
+
   test('plain spans (tests build them) keep their rare attributes and flags', () => {
     const store = new SpanStore();
     const root = djangoRequest({ parentIsRemote: true, hasException: true, exceptionType: 'ValueError', statusCode: 2 });

@@ -8,7 +8,7 @@
 // Slots are reused; `take` turns a slot back into a span object when its request is emitted, and
 // that object dies young after analysis.
 import type { Resource, Span } from '../contract.js';
-import { NO_EXTRAS, spanExtras, spanWithExtras } from '../decode/span-factory.js';
+import { NO_EXTRAS, sharedExtras, spanExtras, spanWithExtras } from '../decode/span-factory.js';
 import type { Extras } from '../decode/span-factory.js';
 
 /** String fields per slot, in this order. */
@@ -82,7 +82,7 @@ export class SpanStore {
     strs[k++] = s.dbParamsHash;
     strs[k] = s.hotpathKind;
     this.resources[c]![o] = s.resource;
-    this.extras[c]![o] = spanExtras(s);
+    this.extras[c]![o] = sharedExtras(spanExtras(s));
     const f64 = this.f64[c]!;
     f64[o * DOUBLES] = s.startMs;
     f64[o * DOUBLES + 1] = s.durationMs;
