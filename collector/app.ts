@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import type { Express } from 'express';
 import type { Clock } from './contract.js';
 import { HotpathError } from './errors.js';
 import type { HotpathConfig } from './config/load-config.js';
@@ -17,7 +18,8 @@ import { receiverTelemetry, stageMetricsSync } from './self-telemetry.js';
 import { OtlpHttpReceiver } from './receive/http-receiver.js';
 import { OtlpGrpcReceiver } from './receive/grpc-receiver.js';
 import { createMetrics, type Metrics } from './expose/metrics/index.js';
-import { createApiApp } from './expose/api/create-api.js';
+import { createApiApp, createExtraRoutesApp } from './expose/api/create-api.js';
+import { ApiThread } from './expose/api/api-host.js';
 import { healthRoutes, type HealthSource } from './expose/health.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import { openDatabase, openReadonly } from '../storage/database.js';
@@ -61,7 +63,11 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
 
   if (config.storage.path !== ':memory:') mkdirSync(dirname(config.storage.path), { recursive: true });
   const db: Database = openDatabase(config.storage.path);
-  const readDb: Database = config.storage.path === ':memory:' ? db : openReadonly(config.storage.path);
+  // With its own thread, the API owns the public port and reads through its own connection; the
+  // main thread answers /metrics, /livez and /readyz on loopback (api-thread.ts). An in-memory
+  // database cannot be shared with a thread, so it keeps the API on the main thread.
+  const threaded = config.api.thread && config.storage.path !== ':memory:';
+  const readDb: Database | null = threaded ? null : config.storage.path === ':memory:' ? db : openReadonly(config.storage.path);
 
   const aggregator = new Aggregator(
     { slowQueryMs: config.analysis.slowQueryMs, storeRawSql: config.storage.storeRawSql },
@@ -166,13 +172,12 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       return metrics.handleScrape(accept, names);
     },
   };
-  const api = createApiApp({
-    db: readDb,
-    token: config.api.token,
-    clock,
-    logger: { error: (obj: object, msg: string) => logError('api', msg, obj) },
-    extraRoutes: (app) => healthRoutes(app, health, (ready) => self.setReady(ready)),
-  });
+  const apiLogger = { error: (obj: object, msg: string) => logError('api', msg, obj) };
+  const extraRoutes = (app: Express): void => healthRoutes(app, health, (ready) => self.setReady(ready));
+  const api = readDb === null
+    ? createExtraRoutesApp(extraRoutes, apiLogger)
+    : createApiApp({ db: readDb, token: config.api.token, clock, logger: apiLogger, extraRoutes });
+  let apiThread: ApiThread | null = null;
   let apiServer: Server | null = null;
   let stopped = false;
   const ports = { grpc: 0, http: 0, api: 0 };
@@ -189,10 +194,19 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       const server = createServer({ maxHeaderSize: 16 * 1024 }, api);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(config.api.port, config.listen.host, () => resolve());
+        if (threaded) server.listen(0, '127.0.0.1', () => resolve());
+        else server.listen(config.api.port, config.listen.host, () => resolve());
       });
       apiServer = server;
       ports.api = (server.address() as AddressInfo).port;
+      if (threaded) {
+        const apiLog = logger.child({ component: 'api' });
+        apiThread = new ApiThread(
+          { dbPath: config.storage.path, token: config.api.token, host: config.listen.host, port: config.api.port, internalPort: ports.api },
+          { error: (obj, msg) => apiLog.error(obj, msg), warn: (obj, msg) => apiLog.warn(obj, msg) },
+        );
+        ports.api = await apiThread.start();
+      }
       await http.start();
       await grpc.start();
       ports.http = http.port;
@@ -216,6 +230,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       }
       const unwritten = writer.status();
       await maintenance.shutdown();
+      await apiThread?.stop();
       if (apiServer !== null) {
         const s = apiServer;
         await new Promise<void>((resolve) => {
@@ -223,7 +238,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
           s.closeAllConnections();
         });
       }
-      if (readDb !== db) readDb.close();
+      if (readDb !== null && readDb !== db) readDb.close();
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } catch (e) {

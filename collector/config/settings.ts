@@ -53,6 +53,7 @@ export const SETTINGS: readonly Setting[] = [
   s('otlp.httpPath', 'HOTPATH_OTLP_HTTP_PATH', '/v1/traces', z.string().startsWith('/'), 'OTLP/HTTP traces path'),
   s('api.port', 'HOTPATH_API_PORT', 9464, port, 'Port of the JSON API, /metrics, /livez and /readyz'),
   s('api.token', 'HOTPATH_API_TOKEN', '', z.string(), 'Bearer token required by /api (empty: none)', true),
+  s('api.thread', 'HOTPATH_API_THREAD', true, bool, 'Serve /api from its own thread and SQLite connection, so queries and ingest never wait on each other (off, or a :memory: database: on the main thread)'),
   s('ingest.token', 'HOTPATH_INGEST_TOKEN', '', z.string(), 'Bearer token required on OTLP ingest (empty: none)', true),
   // OTLP spec: the server MUST bound the decompressed size (64 MiB recommended); the wire limit
   // stops a client streaming an unbounded body before any inflation happens.

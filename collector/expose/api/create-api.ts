@@ -54,6 +54,22 @@ export function createApiApp(deps: ApiDeps): Express {
   return app;
 }
 
+/**
+ * Only `extraRoutes`, for the main thread's loopback server when the API has its own thread
+ * (api-thread.ts): /api is not served here, so this port never answers API reads without the token.
+ */
+export function createExtraRoutesApp(extraRoutes: (app: Express) => void, logger?: ApiLogger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  extraRoutes(app);
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new HotpathError('NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 200)}`));
+  });
+  app.use(apiErrorHandler(logger));
+  return app;
+}
+
 function guardRequest(req: Request, res: Response, next: NextFunction): void {
   res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   if (req.method !== 'GET' && req.method !== 'HEAD') {
