@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { createHotpath } from '../../app.js';
 import { loadConfig, type HotpathConfig } from '../../config/load-config.js';
 import { createLogger } from '../../logging.js';
+import { ApiThread } from './api-host.js';
 
 function config(dbPath: string, env: Record<string, string> = {}): HotpathConfig {
   const r = loadConfig({
@@ -83,6 +84,36 @@ describe('the API on its own thread', () => {
       assert.deepEqual(open.map(([p, , , s]) => [p, s]), [['/api/v1/endpoints', 401], ['/readyz', 200], ['/metrics?name=hotpath_span_store_slots', 200], ['/nope', 404]]);
       const authed = await timeRequests(app.ports.api, ['/api/v1/endpoints'], { authorization: 'Bearer s3cret-token' });
       assert.equal(authed[0]![3], 200);
+    } finally {
+      await app.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a thread that dies is started again on the same port, and the death is logged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotpath-api-thread-'));
+    const app = createHotpath(config(join(dir, 'h.db')), createLogger('error'));
+    const warnings: string[] = [];
+    try {
+      await app.start();
+      const thread = new ApiThread(
+        { dbPath: join(dir, 'h.db'), token: '', host: '127.0.0.1', port: 0, internalPort: app.ports.api },
+        { error: (_o, msg) => warnings.push(msg), warn: (_o, msg) => warnings.push(msg) },
+      );
+      const port = await thread.start();
+      assert.equal((await timeRequests(port, ['/api/v1/endpoints']))[0]![3], 200);
+      await (thread as unknown as { worker: Worker }).worker.terminate();
+      const deadline = Date.now() + 5000;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = await fetch(`http://127.0.0.1:${port}/api/v1/endpoints`).then((r) => r.status, () => 0);
+      }
+      assert.equal(status, 200, 'the API answers again on its port');
+      assert.equal(thread.restarts, 1);
+      assert.ok(warnings.some((w) => w.includes('starting it again')), warnings.join('; '));
+      await thread.stop();
+      assert.equal(await fetch(`http://127.0.0.1:${port}/api/v1/endpoints`).then((r) => r.status, () => 0), 0, 'stopped: nothing listens');
     } finally {
       await app.shutdown();
       rmSync(dir, { recursive: true, force: true });
