@@ -41,11 +41,13 @@ const post = (m: ApiThreadMessage): void => port.postMessage(m);
 // from ingest (bench lag phase: 2,588 API calls in the window instead of 306-612, lag p99 past
 // grace 1.6 -> 4.3 s). Nice 10 weights this thread ~1/10 of the main thread while both want the CPU
 // (Linux keeps the nice value per thread; 0 names the calling thread), and queries still run at
-// full speed when ingest leaves the CPU idle.
-try {
-  setPriority(0, API_THREAD_NICE);
-} catch {
-  // Not permitted (some sandboxes): the thread runs at the process's priority.
+// full speed when ingest leaves the CPU idle. Elsewhere the call would lower the whole process.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, API_THREAD_NICE);
+  } catch {
+    // Not permitted (some sandboxes): the thread runs at the process's priority.
+  }
 }
 
 const db = openReadonly(data.dbPath);
