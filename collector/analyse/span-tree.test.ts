@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { AnalysedSpan, Span } from '../contract.js';
 import { classifySpan } from '../classify/classify-span.js';
 import { cacheSpan, dbSpan, djangoRequest, makeSpan, nextSpanId } from './testing.js';
-import { buildSpanTree, CATEGORY_BIT } from './span-tree.js';
+import { buildSpanTree, CATEGORY_BIT, hashId } from './span-tree.js';
 
 const wrap = (spans: Span[]): AnalysedSpan[] => spans.map((span) => ({ span, category: classifySpan(span), sql: null, duplicate: false }));
 
@@ -68,5 +68,17 @@ describe('buildSpanTree', () => {
         });
       }
     }), { numRuns: 200 });
+  });
+
+  test('ids that share all but their first characters are still told apart', () => {
+    // A sender choosing ids with one long common tail must not make them collide.
+    const tail = 'f'.repeat(15);
+    const root = makeSpan({ spanId: `0${tail}` });
+    const kids = Array.from({ length: 15 }, (_, i) => makeSpan({ spanId: `${(i + 1).toString(16)}${tail}`, parentSpanId: i === 0 ? root.spanId : `${i.toString(16)}${tail}` }));
+    const tree = buildSpanTree(wrap([root, ...kids]), root, null);
+    assert.deepEqual(Array.from(tree.parent), [-1, ...kids.map((_, i) => i)]);
+    // Their hashes differ too, so they do not all probe one run of the table.
+    const ids = [root, ...kids].map((s) => s.spanId);
+    assert.equal(new Set(ids.map(hashId)).size, ids.length);
   });
 });

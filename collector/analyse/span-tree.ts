@@ -92,11 +92,20 @@ class IdIndex {
   }
 }
 
-/** FNV-1a over the last 8 characters: span ids are random hex, so their tail spreads well. */
-function hashId(id: string): number {
-  let h = 0x811c9dc5;
-  for (let k = Math.max(0, id.length - 8); k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 16777619);
-  return h >>> 0;
+const HASH_BASIS = (Math.random() * 0x100000000) >>> 0;
+
+/**
+ * FNV-1a over the whole id from a per-process random basis, then murmur3's finalizer so the low
+ * bits the table uses depend on every character. Ids come from senders: with a fixed hash over part
+ * of the id, ids sharing that part would all probe one run of the table (quadratic in the request's
+ * spans, up to maxSpansPerRequest).
+ */
+export function hashId(id: string): number {
+  let h = HASH_BASIS;
+  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 16777619);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 const ids = new IdIndex();
