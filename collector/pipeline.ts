@@ -23,10 +23,12 @@ const TICK_REQUESTS = 16;
  * time the process is throttled, and ended after little work. In the 5x-overload test (15% of a
  * core) the analysed rate R was 10.7-11.7k spans/s with wall-clock slices, 13.0-15.7k with CPU-time
  * ones and 13.7-17.7k with the earlier request budget.
- * The clock between ticks is the wall clock, and CPU time is read only when a wall slice is spent:
- * with the collector on one core a getrusage call measured 344 us on average under load (817 calls,
- * 281 ms, bench/profile.ts --grpc with a counting wrapper), 2.9-4.0% of the collector's profile
- * when it was read every 16 requests.
+ * The clock between ticks is the wall clock, and CPU time is read only when a wall slice is spent,
+ * two getrusage calls a slice instead of one per 16 requests. Read every 16 requests it showed as
+ * 2.9-4.0% of the profile (344 us a call under load, bench/profile.ts --grpc with a counting
+ * wrapper), but that was mostly the process's other threads running on the one core while the main
+ * thread was in the kernel: reading it less often left capacity unchanged (ab-capacity B/A 1.011,
+ * A/A 0.989).
  */
 const cpuMs = (): number => {
   const u = process.cpuUsage();

@@ -41,17 +41,10 @@ export function createApiRouter(deps: ApiDeps): Router {
 }
 
 export function createApiApp(deps: ApiDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  // node:querystring: repeated keys become arrays (rejected by the zod schemas), no nested objects.
-  app.set('query parser', 'simple');
-  deps.extraRoutes?.(app);
-  app.use(API_MOUNT, createApiRouter(deps));
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(new HotpathError('NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 200)}`));
+  return serverApp(deps.logger, (app) => {
+    deps.extraRoutes?.(app);
+    app.use(API_MOUNT, createApiRouter(deps));
   });
-  app.use(apiErrorHandler(deps.logger));
-  return app;
 }
 
 /**
@@ -59,10 +52,16 @@ export function createApiApp(deps: ApiDeps): Express {
  * (api-thread.ts): /api is not served here, so this port never answers API reads without the token.
  */
 export function createExtraRoutesApp(extraRoutes: (app: Express) => void, logger?: ApiLogger): Express {
+  return serverApp(logger, extraRoutes);
+}
+
+/** An app with `mount`'s routes, and every other path answered 404 in the API's error format. */
+function serverApp(logger: ApiLogger | undefined, mount: (app: Express) => void): Express {
   const app = express();
   app.disable('x-powered-by');
+  // node:querystring: repeated keys become arrays (rejected by the zod schemas), no nested objects.
   app.set('query parser', 'simple');
-  extraRoutes(app);
+  mount(app);
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HotpathError('NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 200)}`));
   });
