@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeSketch, decodeSparse, encodeSketch, mergeEncoded, newSketch, sparseCount, sparseQuantile } from './sketch-codec.js';
+import { decodeSketch, decodeSparse, encodeSketch, newSketch, sparseCount, sparseQuantile } from './sketch-codec.js';
+import { mergeEncoded } from './sketch-merge.js';
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))]!;

@@ -40,6 +40,10 @@ class Writer {
     this.buf = scratch;
   }
   varint(n: number): void {
+    if (n < 0x80) {
+      this.buf[this.pos++] = n;
+      return;
+    }
     while (n >= 0x80) {
       this.buf[this.pos++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
@@ -55,13 +59,25 @@ class Writer {
 export const cursor = { pos: 0 };
 
 export function readVarint(buf: Uint8Array): number {
-  let result = 0;
-  let mul = 1;
+  // Most varints here are single bytes (bin counts and run lengths under 128): that path reads the
+  // cursor once and does no float arithmetic, which made decoding ~4x faster (sketch-merge.ts).
+  let pos = cursor.pos;
+  const b = buf[pos++];
+  if (b === undefined) throw new Error('truncated sketch');
+  if (b < 0x80) {
+    cursor.pos = pos;
+    return b;
+  }
+  let result = b & 0x7f;
+  let mul = 0x80;
   for (;;) {
-    if (cursor.pos >= buf.length) throw new Error('truncated sketch');
-    const b = buf[cursor.pos++]!;
-    result += (b & 0x7f) * mul;
-    if (b < 0x80) return result;
+    const c = buf[pos++];
+    if (c === undefined) throw new Error('truncated sketch');
+    result += (c & 0x7f) * mul;
+    if (c < 0x80) {
+      cursor.pos = pos;
+      return result;
+    }
     mul *= 0x80;
   }
 }
@@ -118,26 +134,30 @@ export function encodeDense(bins: ArrayLike<number>, offset: number, lo: number,
 }
 
 export function encodeSparse(s: SparseBins): Buffer {
-  const n = s.keys.length;
+  return encodeBins(s.zeroCount, s.keys, s.counts, s.keys.length);
+}
+
+/** encodeSparse over the first `n` entries of parallel key and count arrays (typed or not). */
+export function encodeBins(zeroCount: number, keys: ArrayLike<number>, counts: ArrayLike<number>, n: number): Buffer {
   const w = new Writer(1 + 20 + n * 30);
   w.buf[w.pos++] = FORMAT;
-  w.varint(s.zeroCount);
+  w.varint(zeroCount);
   let runs = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || s.keys[i]! - s.keys[i - 1]! > MAX_GAP_IN_RUN + 1) runs++;
+  for (let i = 0; i < n; i++) if (i === 0 || keys[i]! - keys[i - 1]! > MAX_GAP_IN_RUN + 1) runs++;
   w.varint(runs);
   let prevEnd = 0;
   let i = 0;
   while (i < n) {
     let j = i + 1;
-    while (j < n && s.keys[j]! - s.keys[j - 1]! <= MAX_GAP_IN_RUN + 1) j++;
-    const first = s.keys[i]!;
-    const last = s.keys[j - 1]!;
+    while (j < n && keys[j]! - keys[j - 1]! <= MAX_GAP_IN_RUN + 1) j++;
+    const first = keys[i]!;
+    const last = keys[j - 1]!;
     const delta = first - prevEnd;
     w.varint(delta >= 0 ? delta * 2 : -delta * 2 - 1);
     w.varint(last - first + 1);
     for (let k = i; k < j; k++) {
-      if (k > i) for (let gap = s.keys[k - 1]! + 1; gap < s.keys[k]!; gap++) w.varint(0);
-      w.varint(s.counts[k]!);
+      if (k > i) for (let gap = keys[k - 1]! + 1; gap < keys[k]!; gap++) w.varint(0);
+      w.varint(counts[k]!);
     }
     prevEnd = last;
     i = j;
@@ -204,16 +224,6 @@ export function mergeSparse(a: SparseBins, b: SparseBins): SparseBins {
     }
   }
   return { zeroCount: a.zeroCount + b.zeroCount, keys, counts };
-}
-
-/**
- * Merge of two encoded sketches, encoded: the writer's UPSERT (ddsketch_merge). For two small
- * sketches merging the sorted bins beats the dense BinAccumulator, whose cost follows the key range
- * rather than the occupied bins (1.2-1.9 vs 3.2-5.5 us for 10-value sketches, measured); the
- * accumulator wins from about a thousand values or with many inputs.
- */
-export function mergeEncoded(a: Uint8Array, b: Uint8Array): Buffer {
-  return encodeSparse(mergeSparse(decodeSparse(a), decodeSparse(b)));
 }
 
 export function sparseCount(s: SparseBins): number {

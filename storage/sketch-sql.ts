@@ -2,7 +2,7 @@
 // percentiles over any window in SQL (see SCHEMA.md) and the writer can merge on UPSERT.
 import type { Database } from 'better-sqlite3';
 import { BinAccumulator, encodedCount, encodedQuantile } from './sketch-accumulator.js';
-import { mergeEncoded } from './sketch-codec.js';
+import { mergeEncoded } from './sketch-merge.js';
 
 function asBytes(v: unknown): Uint8Array | null {
   return v instanceof Uint8Array && v.length > 0 ? v : null;

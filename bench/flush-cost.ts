@@ -1,0 +1,99 @@
+// What one storage flush costs as routes and fingerprints grow, per table, without the noise of a
+// loaded collector: the bench workload runs through the real decoder, pipeline and aggregator in
+// this process on a simulated clock (RATE spans per simulated second), and every simulated second
+// the batch is drained (the Prometheus sink is fed as in the collector) and written by the real
+// batch applier into a file database, one table at a
+// time inside one transaction, each part timed. The first FLUSHES/3 flushes are warm-up.
+//   node --import tsx bench/flush-cost.ts [routes...=10 1000] [--flushes=12] [--rate=150000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
+import { Aggregator } from '../collector/aggregate/aggregator.js';
+import { resolveAnalysisConfig } from '../collector/analyse/analysis-config.js';
+import { resolveAssemblerConfig } from '../collector/assemble/assembler-config.js';
+import { decodeProtoRequest, DEFAULT_DECODE_OPTIONS } from '../collector/decode/index.js';
+import { createMetrics } from '../collector/expose/metrics/index.js';
+import { Pipeline } from '../collector/pipeline.js';
+import { createBatchApplier } from '../storage/apply-batch.js';
+import { openDatabase } from '../storage/database.js';
+import { rollupWatermarks } from '../storage/rollup.js';
+import { batchFor, buildWorkload, DJANGO_SHAPE } from './workload.js';
+
+const opt = (k: string, d: number): number => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
+const cases = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+const flushes = opt('flushes', 12);
+const rate = opt('rate', 150_000);
+
+const EMPTY: AggregateBatch = { endpoints: [], background: [], queries: [], queryRoutes: [], queryInfo: [], findings: [], slowQueries: [], samples: [], serviceVersions: [] };
+const PARTS = Object.keys(EMPTY) as Array<keyof AggregateBatch>;
+
+function run(routes: number): void {
+  const w = buildWorkload({ label: `${routes}`, requests: Math.max(6000, routes * 4), options: { ...DJANGO_SHAPE, routes, fingerprints: routes } });
+  const dir = mkdtempSync(join(tmpdir(), 'hotpath-flush-'));
+  const db = openDatabase(join(dir, 'flush.db'));
+  const apply = createBatchApplier(db);
+  let now = Date.now();
+  const clock = (): number => now;
+  const aggregator = new Aggregator({}, clock);
+  const pipeline = new Pipeline(
+    { queueMaxSpans: 1e9, assembler: resolveAssemblerConfig({ maxSpansInFlight: 1e7, maxRequestsInFlight: 1e6 }), analysis: resolveAnalysisConfig(), fingerprintCacheSize: 10_000, tickMs: 100 },
+    [aggregator, createMetrics({ defaultMetrics: false }, clock).sink],
+    clock,
+  );
+  const batchesPerSecond = Math.round(rate / (w.spans / w.batches.length));
+  const ms = new Map<string, number>(PARTS.map((p) => [p, 0]));
+  const rows = new Map<string, number>(PARTS.map((p) => [p, 0]));
+  let drainMs = 0;
+  let commitMs = 0;
+  let ingestMs = 0;
+  let cycle = 1;
+  let i = 0;
+  const warm = Math.floor(flushes / 3);
+  for (let f = 0; f < flushes; f++) {
+    const tIn = performance.now();
+    for (let b = 0; b < batchesPerSecond; b++) {
+      if (i === w.batches.length) (i = 0), cycle++;
+      pipeline.intake.offer(decodeProtoRequest(batchFor(w, i++, cycle, false), DEFAULT_DECODE_OPTIONS).spans);
+      pipeline.queue.drainNow();
+      now += 1000 / batchesPerSecond;
+      pipeline.assembler.tick();
+    }
+    const t0 = performance.now();
+    if (f >= warm) ingestMs += t0 - tIn;
+    const batch = aggregator.drain();
+    const t1 = performance.now();
+    const times: number[] = [];
+    db.transaction(() => {
+      const rolled = rollupWatermarks(db);
+      for (const p of PARTS) {
+        const s = performance.now();
+        apply({ ...EMPTY, [p]: batch[p] }, rolled);
+        times.push(performance.now() - s);
+      }
+    })();
+    const t2 = performance.now();
+    if (f < warm) continue;
+    drainMs += t1 - t0;
+    PARTS.forEach((p, k) => {
+      ms.set(p, ms.get(p)! + times[k]!);
+      rows.set(p, rows.get(p)! + batch[p].length);
+    });
+    commitMs += t2 - t1 - times.reduce((a, b) => a + b, 0);
+  }
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  const n = flushes - warm;
+  let total = drainMs + commitMs;
+  for (const v of ms.values()) total += v;
+  console.log(`${routes} routes / fingerprints: ${(total / n).toFixed(1)} ms per flush of ${rate.toLocaleString('en-US')} spans (${((total / n / 1000) * 1e9 / rate).toFixed(0)} ns per span)`);
+  console.log(`  ingest (decode, pipeline, aggregate) ${(ingestMs / n).toFixed(1)} ms per simulated second (${((ingestMs / n / 1000) * 1e9 / rate).toFixed(0)} ns per span)`);
+  console.log(`  drain ${(drainMs / n).toFixed(1)} ms, commit ${(commitMs / n).toFixed(1)} ms`);
+  for (const p of PARTS) {
+    const r = rows.get(p)! / n;
+    if (r === 0) continue;
+    console.log(`  ${p.padEnd(16)} ${(ms.get(p)! / n).toFixed(1).padStart(7)} ms  ${r.toFixed(0).padStart(6)} rows  ${((ms.get(p)! * 1000) / rows.get(p)!).toFixed(1).padStart(6)} us/row`);
+  }
+}
+
+for (const r of cases.length > 0 ? cases : [10, 1000]) run(r);
