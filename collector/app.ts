@@ -70,7 +70,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   const readDb: Database | null = threaded ? null : config.storage.path === ':memory:' ? db : openReadonly(config.storage.path);
 
   const aggregator = new Aggregator(
-    { slowQueryMs: config.analysis.slowQueryMs, storeRawSql: config.storage.storeRawSql },
+    { slowQueryMs: config.analysis.slowQueryMs, storeRawSql: config.storage.storeRawSql, maxSamplesPerRoutePerMinute: config.retention.samplesPerRoutePerMinute },
     clock,
   );
   const storageLog = logger.child({ component: 'storage' });

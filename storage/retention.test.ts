@@ -16,7 +16,7 @@ const count = (db: Database, sql: string): number => (db.prepare(sql).get() as {
 function setup(t: import('node:test').TestContext, now: () => number) {
   const db = openDatabase(tempDbPath(t));
   t.after(() => db.close());
-  const agg = new Aggregator({ slowQueryMs: 100, maxSamplesPerRoutePerFlush: 100, maxSamplesPerFlush: 1000 }, now);
+  const agg = new Aggregator({ slowQueryMs: 100, maxSamplesPerRoutePerFlush: 100, maxSamplesPerRoutePerMinute: 1000, maxSamplesPerFlush: 1000 }, now);
   const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, now);
   return { db, agg, writer };
 }

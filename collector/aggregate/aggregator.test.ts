@@ -86,6 +86,25 @@ describe('Aggregator', () => {
     assert.equal(agg.droppedSamples, 2);
   });
 
+  test('writes at most maxSamplesPerRoutePerMinute samples of a route a minute, and again the next minute', () => {
+    let now = T0 + 3_600_000;
+    const agg = new Aggregator({ maxSamplesPerRoutePerFlush: 2, maxSamplesPerRoutePerMinute: 3 }, () => now);
+    const flush = (durations: number[], route = '/books/'): number[] => {
+      for (const d of durations) agg.consume(makeRequest({ startMs: now - 100, route, error: true, breakdown: { durationMs: d } }));
+      now += 1000;
+      return agg.drain().samples.map((s) => s.durationMs).sort((x, y) => x - y);
+    };
+    assert.deepEqual(flush([5, 9, 7]), [7, 9]);
+    // One left this minute: the slowest candidate of the flush takes it.
+    assert.deepEqual(flush([4, 8, 6]), [8]);
+    assert.deepEqual(flush([50]), []);
+    // Other routes have their own budget.
+    assert.deepEqual(flush([1], '/other/'), [1]);
+    now += 60_000;
+    assert.deepEqual(flush([3, 2, 1]), [2, 3]);
+    assert.equal(agg.droppedSamples, 1 + 2 + 1 + 1);
+  });
+
   test('sample bodies carry the classified spans without raw SQL by default', () => {
     const agg = new Aggregator({}, clock);
     const db = makeDbSpan('f1', 3, { startMs: T0 + 2, dbRows: 4 });

@@ -17,6 +17,7 @@ export interface AggregatorConfig {
   sampleSlowRequestMs: number;
   maxSamplesPerRoutePerFlush: number;
   maxSamplesPerFlush: number;
+  maxSamplesPerRoutePerMinute: number;
   maxSlowQueriesPerFlush: number;
   /** Rows and scopes (service/version and route per minute) held between drains. */
   maxGroupsPerFlush: number;
@@ -31,6 +32,7 @@ export const DEFAULT_AGGREGATOR_CONFIG: AggregatorConfig = {
   sampleSlowRequestMs: 1000,
   maxSamplesPerRoutePerFlush: 2,
   maxSamplesPerFlush: 200,
+  maxSamplesPerRoutePerMinute: 6,
   maxSlowQueriesPerFlush: 1000,
   maxGroupsPerFlush: 50_000,
   storeRawSql: false,
@@ -95,7 +97,7 @@ export class Aggregator implements RequestSink {
     this.sampler = new Sampler(this.cfg);
   }
 
-  /** Sample candidates not kept because of the per-route or per-flush bound. */
+  /** Sample candidates not kept because of the per-route (per flush and per minute) or per-flush bound. */
   get droppedSamples(): number {
     return this.sampler.dropped;
   }
@@ -164,7 +166,7 @@ export class Aggregator implements RequestSink {
       if (row === undefined && this.room()) this.findings.set(key, (row = newFindingRow(bucketMs, res.serviceVersion, f, startMs)));
       if (row !== undefined) foldFinding(row, f, startMs, seq);
     }
-    if (req.kind !== 'background') this.sampler.consider(req, svcKey + SEP + routeKey);
+    if (req.kind !== 'background') this.sampler.consider(req, svcKey + SEP + routeKey, now);
   }
 
   private noteVersion(req: AnalysedRequest, key: string, timeMs: number): void {
@@ -225,7 +227,7 @@ export class Aggregator implements RequestSink {
     const batch: AggregateBatch = {
       endpoints: [], background: [], queries: [], queryRoutes: [], queryInfo: [],
       findings: [...this.findings.values()], slowQueries: this.slowQueries,
-      samples: this.sampler.drain(), serviceVersions: [...this.versions.values()],
+      samples: this.sampler.drain(this.clock()), serviceVersions: [...this.versions.values()],
     };
     for (const scope of this.scopes.values()) {
       if (scope.background !== undefined) batch.background.push(scope.background);

@@ -33,7 +33,7 @@ export interface HotpathConfig {
     fingerprintCacheSize: number;
   };
   storage: { path: string; flushIntervalMs: number; storeRawSql: boolean };
-  retention: { minuteHours: number; hourDays: number; logDays: number; maxSamplesPerRoute: number };
+  retention: { minuteHours: number; hourDays: number; logDays: number; maxSamplesPerRoute: number; samplesPerRoutePerMinute: number };
   metrics: {
     maxRoutesPerService: number;
     maxServices: number;

@@ -89,6 +89,7 @@ export const SETTINGS: readonly Setting[] = [
   s('retention.hourDays', 'HOTPATH_RETENTION_HOUR_DAYS', 90, positiveInt, 'Keep per-hour rows this many days'),
   s('retention.logDays', 'HOTPATH_RETENTION_LOG_DAYS', 14, positiveInt, 'Keep the long-query log and request samples this many days'),
   s('retention.maxSamplesPerRoute', 'HOTPATH_MAX_SAMPLES_PER_ROUTE', 50, positiveInt, 'Request samples kept per route'),
+  s('retention.samplesPerRoutePerMinute', 'HOTPATH_SAMPLES_PER_ROUTE_PER_MINUTE', 6, positiveInt, 'Request samples written per route per minute, so the kept ones span minutes rather than seconds'),
   s('metrics.maxRoutesPerService', 'HOTPATH_METRICS_MAX_ROUTES', 200, positiveInt, 'Route label values per service before __overflow__'),
   s('metrics.maxServices', 'HOTPATH_METRICS_MAX_SERVICES', 50, positiveInt, 'Service label values before __overflow__'),
   s('metrics.maxTemplates', 'HOTPATH_METRICS_MAX_TEMPLATES', 200, positiveInt, 'Template label values before __overflow__'),
