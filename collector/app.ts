@@ -78,7 +78,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   const writer = new StorageWriter(
     db,
     () => aggregator.drain(),
-    { flushIntervalMs: config.storage.flushIntervalMs },
+    { flushIntervalMs: config.storage.flushIntervalMs, maxFlushIntervalMs: config.storage.maxFlushIntervalMs, flushShare: config.storage.flushShare },
     storageLogFn,
     clock,
     { flushed: (seconds, rows) => self.storageFlush(seconds, rows), failed: () => self.storageError('flush') },

@@ -50,6 +50,7 @@ export function stageMetricsSync(
     self.setAssemblerBufferedSpans(pipeline.assembler.spanCount);
     self.setSpanStoreSlots(pipeline.assembler.store.size, pipeline.assembler.store.capacity);
     self.setFingerprintCacheSize(pipeline.fingerprints.size);
+    self.setFlushInterval(writer.status().flushIntervalMs / 1000);
     totals.forEach(([read, report], i) => {
       const now = read();
       if (now > reported[i]!) report(now - reported[i]!);

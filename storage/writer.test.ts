@@ -6,16 +6,16 @@ import { Aggregator } from '../collector/aggregate/aggregator.js';
 import { makeDbSpan, makeFinding, makeRequest } from '../collector/aggregate/test-requests.js';
 import { openDatabase, openReadonly } from './database.js';
 import { tempDbPath } from './test-db.js';
-import { StorageWriter } from './writer.js';
+import { nextInterval, StorageWriter, type WriterConfig } from './writer.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
 const clock = () => T0 + 3_600_000;
 
-function setup(t: import('node:test').TestContext) {
+function setup(t: import('node:test').TestContext, config: Partial<WriterConfig> = {}, now: () => number = clock) {
   const path = tempDbPath(t);
   const db = openDatabase(path);
-  const agg = new Aggregator({ slowQueryMs: 100 }, clock);
-  const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, clock);
+  const agg = new Aggregator({ slowQueryMs: 100 }, now);
+  const writer = new StorageWriter(db, () => agg.drain(), config, () => {}, now);
   t.after(() => db.close());
   return { path, db, agg, writer };
 }
@@ -168,7 +168,8 @@ describe('StorageWriter', () => {
   });
 
   test('the timer flushes every interval and keeps running when the database fails', async (t) => {
-    t.mock.timers.enable({ apis: ['setInterval'] });
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    // The clock stands still, so every flush costs 0 ms and the interval is never stretched.
     const { db, agg, writer } = setup(t);
     await writer.start();
     agg.consume(makeRequest({ startMs: T0 }));
@@ -183,6 +184,42 @@ describe('StorageWriter', () => {
     t.mock.timers.tick(1000);
     assert.equal(writer.healthy, true);
     assert.equal((db.prepare('SELECT sum(count) AS n FROM endpoint_minute').get() as { n: number }).n, 201);
+    await writer.shutdown();
+  });
+
+  test('the next flush waits until the last one cost at most flushShare of the wait, within floor and ceiling', () => {
+    const cfg = { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05 };
+    assert.equal(nextInterval(cfg, 5), 1000);
+    assert.equal(nextInterval(cfg, 80), 1600);
+    assert.equal(nextInterval(cfg, 900), 4000);
+    assert.equal(nextInterval({ ...cfg, flushShare: 0 }, 900), 1000);
+    // A ceiling below the floor keeps the floor rather than flushing faster than configured.
+    assert.equal(nextInterval({ ...cfg, maxFlushIntervalMs: 500 }, 900), 1000);
+  });
+
+  test('a costly timed flush stretches the wait before the next one, and a cheap one restores it', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let now = clock();
+    let costMs = 80;
+    const { db, agg, writer } = setup(t, { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05 }, () => now);
+    const drain = agg.drain.bind(agg);
+    agg.drain = () => {
+      now += costMs;
+      return drain();
+    };
+    const stored = (): number => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM endpoint_minute').get() as { n: number }).n;
+    await writer.start();
+    agg.consume(makeRequest({ startMs: T0 }));
+    t.mock.timers.tick(1000);
+    assert.equal(stored(), 1);
+    assert.equal(writer.status().flushIntervalMs, 1600);
+    agg.consume(makeRequest({ startMs: T0 }));
+    costMs = 1;
+    t.mock.timers.tick(1000);
+    assert.equal(stored(), 1, 'not flushed before the stretched interval');
+    t.mock.timers.tick(600);
+    assert.equal(stored(), 2);
+    assert.equal(writer.status().flushIntervalMs, 1000);
     await writer.shutdown();
   });
 

@@ -1,7 +1,12 @@
 // The single writer: every flushIntervalMs it drains the aggregator and applies everything in ONE
-// transaction (one fsync-free WAL commit per second at synchronous=NORMAL). A failing database
-// (full disk, read-only file, corruption, lock timeout) never throws out of the timer: batches are
-// kept, up to maxPendingBatches, and retried on the next tick; what falls off is counted.
+// transaction (one fsync-free WAL commit per second at synchronous=NORMAL). A flush writes one row
+// per distinct (minute, key) whatever the span rate: at 1,000 routes and fingerprints ~4,500
+// upserts, and storage was ~10% of the main thread's CPU at saturation (bench/profile.ts
+// --routes=1000). So the next flush waits until the last one's cost is at most flushShare of the
+// wait, up to maxFlushIntervalMs; at 10 routes a flush costs a few ms and the interval stays put.
+// A failing database (full disk, read-only file, corruption, lock timeout) never throws out of the
+// timer: batches are kept, up to maxPendingBatches, and retried on the next tick; what falls off is
+// counted.
 import type { Database } from 'better-sqlite3';
 import type { Clock, Lifecycle } from '../collector/contract.js';
 import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
@@ -11,12 +16,17 @@ import { createBatchApplier } from './apply-batch.js';
 import { rollupWatermarks } from './rollup.js';
 
 export interface WriterConfig {
+  /** The interval between flushes, and its floor when flushes are costly. */
   flushIntervalMs: number;
+  /** The ceiling of the stretched interval (the lag grows with it). */
+  maxFlushIntervalMs: number;
+  /** Largest share of the interval the previous flush (drain and write) may have taken; 0 = fixed interval. */
+  flushShare: number;
   /** Failed batches kept for retry; at 1 s per batch the default rides out a minute of trouble. */
   maxPendingBatches: number;
 }
 
-export const DEFAULT_WRITER_CONFIG: WriterConfig = { flushIntervalMs: 1000, maxPendingBatches: 60 };
+export const DEFAULT_WRITER_CONFIG: WriterConfig = { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05, maxPendingBatches: 60 };
 
 export type StorageLog = (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 
@@ -38,6 +48,8 @@ export interface WriterStatus {
   pendingBatches: number;
   droppedRows: number;
   rowsWritten: number;
+  /** The wait before the next timed flush (stretched when flushes are costly). */
+  flushIntervalMs: number;
 }
 
 export class StorageWriter implements Lifecycle {
@@ -56,6 +68,7 @@ export class StorageWriter implements Lifecycle {
   /** Rows lost because the database kept failing past maxPendingBatches. */
   droppedRows = 0;
   rowsWritten = 0;
+  flushIntervalMs: number;
 
   constructor(
     private readonly db: Database,
@@ -66,11 +79,21 @@ export class StorageWriter implements Lifecycle {
     private readonly report: FlushReport = NO_FLUSH_REPORT,
   ) {
     this.cfg = { ...DEFAULT_WRITER_CONFIG, ...config };
+    this.flushIntervalMs = this.cfg.flushIntervalMs;
   }
 
   async start(): Promise<void> {
     if (this.timer !== undefined || this.stopped) return;
-    this.timer = setInterval(() => this.flush(), this.cfg.flushIntervalMs);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      const started = this.clock();
+      this.flush();
+      this.flushIntervalMs = nextInterval(this.cfg, this.clock() - started);
+      if (!this.stopped) this.schedule();
+    }, this.flushIntervalMs);
     this.timer.unref();
   }
 
@@ -119,6 +142,7 @@ export class StorageWriter implements Lifecycle {
       healthy: this.healthy, lastError: this.lastError, lastFlushMs: this.lastFlushMs,
       lastFlushDurationMs: this.lastFlushDurationMs, flushes: this.flushes, failures: this.failures,
       pendingBatches: this.pending.length, droppedRows: this.droppedRows, rowsWritten: this.rowsWritten,
+      flushIntervalMs: this.flushIntervalMs,
     };
   }
 
@@ -126,8 +150,15 @@ export class StorageWriter implements Lifecycle {
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.flush();
   }
+}
+
+/** The wait after a flush that cost `costMs`: long enough for that cost to be `flushShare` of it, within bounds. */
+export function nextInterval(cfg: Pick<WriterConfig, 'flushIntervalMs' | 'maxFlushIntervalMs' | 'flushShare'>, costMs: number): number {
+  if (!(cfg.flushShare > 0)) return cfg.flushIntervalMs;
+  const ceiling = Math.max(cfg.flushIntervalMs, cfg.maxFlushIntervalMs);
+  return Math.round(Math.min(ceiling, Math.max(cfg.flushIntervalMs, costMs / cfg.flushShare)));
 }

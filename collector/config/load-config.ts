@@ -32,7 +32,7 @@ export interface HotpathConfig {
     slowMiddlewareMs: number;
     fingerprintCacheSize: number;
   };
-  storage: { path: string; flushIntervalMs: number; storeRawSql: boolean };
+  storage: { path: string; flushIntervalMs: number; maxFlushIntervalMs: number; flushShare: number; storeRawSql: boolean };
   retention: { minuteHours: number; hourDays: number; logDays: number; maxSamplesPerRoute: number; samplesPerRoutePerMinute: number };
   metrics: {
     maxRoutesPerService: number;

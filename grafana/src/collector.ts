@@ -37,6 +37,7 @@ export const collector = dashboard({
     timeseries('Analysed/s by kind', [{ expr: `sum by (kind) (rate(hotpath_analysed_requests_total[${RI}]))`, legend: '{{kind}}' }], { unit: 'short', w: 8 }),
     timeseries('Storage', [
       { expr: `histogram_quantile(0.95, sum by (le) (rate(hotpath_storage_flush_duration_seconds_bucket[${RI}])))`, legend: 'flush p95 (s)' },
+      { expr: 'max(hotpath_storage_flush_interval_seconds)', legend: 'flush interval (s)' },
       { expr: `sum(rate(hotpath_storage_rows_written_total[${RI}]))`, legend: 'rows/s' },
       { expr: `sum by (operation) (rate(hotpath_storage_errors_total[${RI}]))`, legend: 'errors/s {{operation}}' },
     ], { unit: 'short', w: 8 }),

@@ -69,6 +69,7 @@ describe('dashboards and rules against a real Prometheus', () => {
     s.storageFlush(0.012, 40);
     s.storageError('flush');
     s.setFingerprintCacheSize(42);
+    s.setFlushInterval(1.6);
     s.setReady(true);
   };
 
