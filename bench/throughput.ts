@@ -34,7 +34,7 @@ const FLUSH_FAMILY = 'hotpath_storage_flush_duration_seconds';
 const flushes = async (c: CollectorProcess): Promise<number> => (await c.metrics([FLUSH_FAMILY])).sum(`${FLUSH_FAMILY}_count`);
 
 /**
- * Waits for the storage writer's next flush after `before`, or for `ms` (1.5 flush intervals) if
+ * Waits for the storage writer's next flush after `before`, or for `ms` (past the longest interval) if
  * none comes: a flush with nothing to write is not reported, which means the rows were stored.
  */
 async function waitFlush(c: CollectorProcess, before: number, ms: number): Promise<void> {
@@ -66,7 +66,9 @@ export async function saturation(c: CollectorProcess, send: Send, source: BatchS
   await Promise.all(inFlight);
   const waited = await waitAnalysed(c, before, roots, graceMs + 30_000, graceMs + 100);
   if (waited < 0) throw new Error('the collector did not analyse the saturation pass');
-  if (untilStored) await waitFlush(c, await flushes(c), 1500);
+  // Past the longest flush interval (HOTPATH_FLUSH_MAX_INTERVAL_MS, 4 s): a stretched interval must
+  // not leave the pass's last flush outside the measured CPU time.
+  if (untilStored) await waitFlush(c, await flushes(c), 6000);
   return source.w.spans / (c.cpuSeconds() - cpu0);
 }
 
