@@ -1,9 +1,9 @@
 // What one storage flush costs as routes and fingerprints grow, per table, without the noise of a
-// loaded collector: the bench workload runs through the real decoder, pipeline and aggregator in
-// this process on a simulated clock (RATE spans per simulated second), and every simulated second
-// the batch is drained (the Prometheus sink is fed as in the collector) and written by the real
-// batch applier into a file database, one table at a
-// time inside one transaction, each part timed. The first FLUSHES/3 flushes are warm-up.
+// loaded collector: the bench workload runs through the real decoder, pipeline and aggregator (and
+// the Prometheus sink, as in the collector) in this process on a simulated clock, RATE spans per
+// simulated second. Every simulated second the batch is drained and written by the real batch
+// applier into a file database, one table at a time inside one transaction, each part timed. The
+// first FLUSHES/3 flushes are warm-up. Ingest time includes copying each batch to give it fresh trace ids.
 //   node --import tsx bench/flush-cost.ts [routes...=10 1000] [--flushes=12] [--rate=150000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -197,7 +197,7 @@ describe('StorageWriter', () => {
     assert.equal(nextInterval({ ...cfg, maxFlushIntervalMs: 500 }, 900), 1000);
   });
 
-  test('a costly timed flush stretches the wait before the next one, and a cheap one restores it', async (t) => {
+  test('costly timed flushes stretch the wait before the next one, and a cheap one restores it', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     let now = clock();
     let costMs = 80;
@@ -220,6 +220,14 @@ describe('StorageWriter', () => {
     t.mock.timers.tick(600);
     assert.equal(stored(), 2);
     assert.equal(writer.status().flushIntervalMs, 1000);
+    // One slow flush among cheap ones (a GC pause, say) leaves the wait alone; five in a row stretch it.
+    costMs = 150;
+    t.mock.timers.tick(1000);
+    assert.equal(writer.status().flushIntervalMs, 1000);
+    for (let i = 0; i < 3; i++) t.mock.timers.tick(1000);
+    assert.equal(writer.status().flushIntervalMs, 1000);
+    t.mock.timers.tick(1000);
+    assert.equal(writer.status().flushIntervalMs, 3000);
     await writer.shutdown();
   });
 
