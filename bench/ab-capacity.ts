@@ -3,6 +3,7 @@
 // alternating runs on this VM read 87k-138k spans per CPU-second for one build within minutes.
 // Run: node --import tsx bench/ab-capacity.ts path/to/a/main.js path/to/b/main.js [passes=5] [--routes=N] [--grace=ms (default 200)]
 //      [--a-node-opt=FLAG] [--b-node-opt=FLAG] (node or V8 flags for one build, e.g. the same main.js with and without a flag)
+//      [--a-env=NAME=VALUE] [--b-env=NAME=VALUE] (settings for one build, e.g. the same main.js with two values of one)
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess } from './collector-process.js';
 import { httpSender } from './senders.js';
@@ -19,7 +20,9 @@ const w = buildWorkload({ label: 'ab', requests: 6000, options: { ...DJANGO_SHAP
 const grace = process.argv.find((x) => x.startsWith('--grace='))?.slice(8) ?? '200';
 const env = { HOTPATH_GRACE_MS: grace, HOTPATH_MAX_SPANS_IN_FLIGHT: '500000' };
 const nodeOpts = (which: string) => process.argv.filter((x) => x.startsWith(`--${which}-node-opt=`)).map((x) => x.slice(which.length + 12));
-const cs = await Promise.all([a, b].map((main, i) => CollectorProcess.start({ cpu: 0, main, env, nodeArgs: nodeOpts(i === 0 ? 'a' : 'b') })));
+const envOf = (which: string): Record<string, string> =>
+  Object.fromEntries(process.argv.filter((x) => x.startsWith(`--${which}-env=`)).map((x) => x.slice(which.length + 7).split(/=(.*)/s).slice(0, 2)));
+const cs = await Promise.all([a, b].map((main, i) => CollectorProcess.start({ cpu: 0, main, env: { ...env, ...envOf(i === 0 ? 'a' : 'b') }, nodeArgs: nodeOpts(i === 0 ? 'a' : 'b') })));
 const senders = cs.map((c) => httpSender(c.ports.http, false, 4));
 const results: number[][] = [[], []];
 try {
