@@ -2,8 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BinAccumulator, encodedCount, encodedQuantile } from './sketch-accumulator.js';
-import { decodeSparse, encodeSketch, encodeSparse, mergeSparse, newSketch, sparseCount, sparseQuantile } from './sketch-codec.js';
-import { mergeEncoded } from './sketch-merge.js';
+import { decodeSparse, encodeSketch, encodeSparse, newSketch, sparseCount, sparseQuantile } from './sketch-codec.js';
+import { mergeEncoded, mergeSparse } from './sketch-merge.js';
 import type { SparseBins } from './sketch-codec.js';
 
 const encodeValues = (values: number[]): Buffer => {

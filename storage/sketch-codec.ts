@@ -165,26 +165,40 @@ export function encodeBins(zeroCount: number, keys: ArrayLike<number>, counts: A
   return w.done();
 }
 
-export function decodeSparse(buf: Uint8Array): SparseBins {
+/** Takes the zero count and the positive bins of an encoded sketch, in ascending key order. */
+export interface BinSink {
+  zeroCount: number;
+  push(key: number, count: number): void;
+}
+
+export function scanBins(buf: Uint8Array, sink: BinSink): void {
   startScan(buf);
-  const zeroCount = readVarint(buf);
+  sink.zeroCount = readVarint(buf);
   const runs = readVarint(buf);
-  const keys: number[] = [];
-  const counts: number[] = [];
   let prevEnd = 0;
   for (let r = 0; r < runs; r++) {
     const first = runStart(prevEnd, readVarint(buf));
     const len = readVarint(buf);
     for (let k = 0; k < len; k++) {
       const c = readVarint(buf);
-      if (c > 0) {
-        keys.push(first + k);
-        counts.push(c);
-      }
+      if (c > 0) sink.push(first + k, c);
     }
     prevEnd = first + len - 1;
   }
-  return { zeroCount, keys, counts };
+}
+
+export function decodeSparse(buf: Uint8Array): SparseBins {
+  const keys: number[] = [];
+  const counts: number[] = [];
+  const sink: BinSink = {
+    zeroCount: 0,
+    push: (key, count) => {
+      keys.push(key);
+      counts.push(count);
+    },
+  };
+  scanBins(buf, sink);
+  return { zeroCount: sink.zeroCount, keys, counts };
 }
 
 /** Encodes a sketch filled by accept(value >= 0) with unit weights. */
@@ -201,29 +215,6 @@ export function decodeSketch(buf: Uint8Array): DDSketch {
   sketch.zeroCount = s.zeroCount;
   sketch.count = sketch.store.count + s.zeroCount;
   return sketch;
-}
-
-/** Reference merge of two sparse forms (the SQL functions use the dense BinAccumulator). */
-export function mergeSparse(a: SparseBins, b: SparseBins): SparseBins {
-  const keys: number[] = [];
-  const counts: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.keys.length || j < b.keys.length) {
-    const ka = i < a.keys.length ? a.keys[i]! : Infinity;
-    const kb = j < b.keys.length ? b.keys[j]! : Infinity;
-    if (ka === kb) {
-      keys.push(ka);
-      counts.push(a.counts[i++]! + b.counts[j++]!);
-    } else if (ka < kb) {
-      keys.push(ka);
-      counts.push(a.counts[i++]!);
-    } else {
-      keys.push(kb);
-      counts.push(b.counts[j++]!);
-    }
-  }
-  return { zeroCount: a.zeroCount + b.zeroCount, keys, counts };
 }
 
 export function sparseCount(s: SparseBins): number {

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeSparse, encodeSketch, encodeSparse, mergeSparse, newSketch } from './sketch-codec.js';
-import { mergeEncoded } from './sketch-merge.js';
+import { decodeSparse, encodeSketch, encodeSparse, newSketch } from './sketch-codec.js';
+import { mergeEncoded, mergeSparse } from './sketch-merge.js';
 
 const encodeValues = (values: readonly number[]): Buffer => {
   const s = newSketch();
