@@ -2,8 +2,9 @@
 // transaction (one fsync-free WAL commit per second at synchronous=NORMAL). A flush writes one row
 // per distinct (minute, key) whatever the span rate: at 1,000 routes and fingerprints ~4,500
 // upserts, and storage was ~10% of the main thread's CPU at saturation (bench/profile.ts
-// --routes=1000). So the next flush waits until the last one's cost is at most flushShare of the
-// wait, up to maxFlushIntervalMs; at 10 routes a flush costs a few ms and the interval stays put.
+// --routes=1000). So the next flush waits until the cheapest of the last five flushes cost at most
+// flushShare of the wait, up to maxFlushIntervalMs; at 10 routes a flush costs a few ms and the
+// interval stays put.
 // A failing database (full disk, read-only file, corruption, lock timeout) never throws out of the
 // timer: batches are kept, up to maxPendingBatches, and retried on the next tick; what falls off is
 // counted.
@@ -20,7 +21,7 @@ export interface WriterConfig {
   flushIntervalMs: number;
   /** The ceiling of the stretched interval (the lag grows with it). */
   maxFlushIntervalMs: number;
-  /** Largest share of the interval the previous flush (drain and write) may have taken; 0 = fixed interval. */
+  /** Largest share of the wait the cheapest of the last five flushes (drain and write) may have taken; 0 = fixed interval. */
   flushShare: number;
   /** Failed batches kept for retry; at 1 s per batch the default rides out a minute of trouble. */
   maxPendingBatches: number;
