@@ -11,6 +11,7 @@
 import type { CollectorProcess, Metrics } from './collector-process.js';
 import { lastRefusal, offerLoad, type LoadResult, type Send } from './senders.js';
 import type { BatchSource } from './workload.js';
+import { DEFAULT_WRITER_CONFIG } from '../storage/writer.js';
 
 const ANALYSED = 'hotpath_analysed_requests_total';
 
@@ -66,9 +67,9 @@ export async function saturation(c: CollectorProcess, send: Send, source: BatchS
   await Promise.all(inFlight);
   const waited = await waitAnalysed(c, before, roots, graceMs + 30_000, graceMs + 100);
   if (waited < 0) throw new Error('the collector did not analyse the saturation pass');
-  // Past the longest flush interval (HOTPATH_FLUSH_MAX_INTERVAL_MS, 4 s): a stretched interval must
-  // not leave the pass's last flush outside the measured CPU time.
-  if (untilStored) await waitFlush(c, await flushes(c), 6000);
+  // Past the longest flush interval: a stretched interval must not leave the pass's last flush
+  // outside the measured CPU time.
+  if (untilStored) await waitFlush(c, await flushes(c), DEFAULT_WRITER_CONFIG.maxFlushIntervalMs + 2000);
   return source.w.spans / (c.cpuSeconds() - cpu0);
 }
 

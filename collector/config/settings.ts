@@ -85,7 +85,7 @@ export const SETTINGS: readonly Setting[] = [
   s('storage.path', 'HOTPATH_DB', './data/hotpath.db', z.string().min(1), 'SQLite database file'),
   s('storage.flushIntervalMs', 'HOTPATH_FLUSH_INTERVAL_MS', 1000, positiveInt, 'Aggregates are written to SQLite this often (the floor when flushes are costly)'),
   s('storage.maxFlushIntervalMs', 'HOTPATH_FLUSH_MAX_INTERVAL_MS', 4000, positiveInt, 'Ceiling of the flush interval when it stretches (see HOTPATH_FLUSH_SHARE)'),
-  s('storage.flushShare', 'HOTPATH_FLUSH_SHARE', 0.05, z.coerce.number().min(0).max(1), 'The next flush waits until the last one took at most this share of the wait (0: fixed interval)'),
+  s('storage.flushShare', 'HOTPATH_FLUSH_SHARE', 0.05, z.coerce.number().min(0).max(1), 'The next flush waits until the cheapest of the last five took at most this share of the wait (0: fixed interval)'),
   s('storage.storeRawSql', 'HOTPATH_STORE_RAW_SQL', false, bool, 'Store raw SQL with literals in the long-query log (privacy: off)'),
   s('retention.minuteHours', 'HOTPATH_RETENTION_MINUTE_HOURS', 48, positiveInt, 'Keep per-minute rows this many hours'),
   s('retention.hourDays', 'HOTPATH_RETENTION_HOUR_DAYS', 90, positiveInt, 'Keep per-hour rows this many days'),
