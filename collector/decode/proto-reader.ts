@@ -2,6 +2,7 @@
 // ranges. Every failure is a HotpathError('DECODE_FAILED') naming the byte offset, so callers never see
 // a RangeError from a typed-array read past the end.
 import { HotpathError } from '../errors.js';
+import { LONG_MAX_BYTES, longText } from './long-text-cache.js';
 
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
@@ -41,7 +42,7 @@ const cacheStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
 /** UTF-8 text of buf[start, end); invalid sequences become U+FFFD, never an exception. */
 export function utf8(buf: Buffer, start: number, end: number): string {
   const len = end - start;
-  if (len > CACHE_MAX_BYTES) return utf8Native(buf, start, end);
+  if (len > CACHE_MAX_BYTES) return len > LONG_MAX_BYTES ? utf8Native(buf, start, end) : longText(buf, start, end, utf8Native);
   let h = len;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   const slot = (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
