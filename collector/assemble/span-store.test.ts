@@ -78,6 +78,24 @@ describe('SpanStore', () => {
     }
   });
 
+  test('rare attributes whose hash collides are still told apart, and a crowded hash stops sharing', () => {
+    const store = new SpanStore();
+    const extrasOf = (route: string): { x: unknown; route: string } => {
+      const taken = store.take(store.put(makeSpan({ spanId: nextSpanId(), httpRoute: route, httpStatus: 200 })));
+      return { x: (taken as unknown as { x: unknown }).x, route: taken.httpRoute };
+    };
+    // Same length and the same first, middle and last characters: the texts hash alike.
+    const routes = Array.from({ length: 20 }, (_, i) => `r/${String.fromCharCode(97 + i)}xxxx/${String.fromCharCode(97 + i)}/r`);
+    const first = routes.map(extrasOf);
+    const again = routes.map(extrasOf);
+    for (let i = 0; i < routes.length; i++) {
+      assert.equal(first[i]!.route, routes[i]);
+      assert.equal(again[i]!.route, routes[i]);
+    }
+    const sharedCount = routes.filter((_, i) => first[i]!.x === again[i]!.x).length;
+    assert.ok(sharedCount >= 1 && sharedCount <= 8, `shared ${sharedCount} of 20 colliding contents`);
+  });
+
   test('a span made from shared rare attributes copies them before a write, so no other span changes', () => {
     const store = new SpanStore();
     const make = (): Span => makeSpan({ spanId: nextSpanId(), httpRoute: 'books/', httpStatus: 200 });

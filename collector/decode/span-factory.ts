@@ -142,28 +142,73 @@ export function spanWithExtras(resource: Resource, extras: Extras): Span {
  * are middleware, template, cache and view names, routes, methods and statuses, the same from one
  * request to the next. Held one per span they were 41 of 314 heap bytes per held span
  * (bench/held-memory.ts heap snapshot: 60,001 SpanExtras objects of 152 B for 220,042 spans).
- * Bounded like intern(): when full the table starts over. Extras with long texts (a status message
- * or exception type past MAX_SHARED_TEXT) are held as they are.
+ * Found by a hash of the fields and a field-by-field compare: a key string joining the 16 fields
+ * made 190 of the ~2,000 bytes allocated per span (bench/alloc-profile.ts). Bounded like intern():
+ * when full the table starts over; a hash shared by MAX_SAME_HASH contents (crafted values) leaves
+ * further ones unshared, so a lookup never walks a long list. Extras with long texts (a status
+ * message or exception type past MAX_SHARED_TEXT) are held as they are.
  */
 const MAX_SHARED_EXTRAS = 4096;
+const MAX_SAME_HASH = 8;
 const MAX_SHARED_TEXT = 256;
-let shared = new Map<string, SpanExtras>();
+let shared = new Map<number, SpanExtras[]>();
+let sharedCount = 0;
 
 export function sharedExtras(x: Extras): Extras {
   if (x === NO_EXTRAS || Object.isFrozen(x)) return x;
   if (x.statusMessage.length + x.exceptionType.length > MAX_SHARED_TEXT) return x;
-  const key = extrasKey(x);
-  const hit = shared.get(key);
-  if (hit !== undefined) return hit;
-  if (shared.size >= MAX_SHARED_EXTRAS) shared = new Map();
+  const h = extrasHash(x);
+  let list = shared.get(h);
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) if (sameExtras(list[i]!, x)) return list[i]!;
+    if (list.length >= MAX_SAME_HASH) return x;
+  }
+  if (sharedCount >= MAX_SHARED_EXTRAS) {
+    shared = new Map();
+    sharedCount = 0;
+    list = undefined;
+  }
   // Frozen: a span made from it copies before writing (DecodedSpan.w), so no span changes another.
   Object.freeze(x);
-  shared.set(key, x);
+  if (list === undefined) shared.set(h, [x]);
+  else list.push(x);
+  sharedCount++;
   return x;
 }
 
-function extrasKey(x: SpanExtras): string {
-  return `${x.statusMessage}\u0001${x.exceptionType}\u0001${x.httpMethod}\u0001${x.httpRoute}\u0001${x.httpStatus}\u0001${x.cacheResult}\u0001${x.cacheOperation}\u0001${x.cacheBackend}\u0001${x.cacheKeyPrefix}\u0001${x.cacheHits}\u0001${x.cacheMisses}\u0001${x.templateName}\u0001${x.middlewareClass}\u0001${x.middlewareHook}\u0001${x.viewFunction}\u0001${x.taskName}`;
+/** Length and three characters of a text: the texts here are interned names, cheap to tell apart. */
+function textHash(h: number, t: string): number {
+  const n = t.length;
+  h = Math.imul(h ^ n, 0x01000193);
+  if (n === 0) return h;
+  return Math.imul(h ^ t.charCodeAt(0) ^ (t.charCodeAt(n >> 1) << 8) ^ (t.charCodeAt(n - 1) << 16), 0x85ebca6b);
+}
+
+function extrasHash(x: SpanExtras): number {
+  let h = Math.imul(x.httpStatus ^ (x.cacheHits << 12) ^ (x.cacheMisses << 22), 0x9e3779b1);
+  h = textHash(h, x.statusMessage);
+  h = textHash(h, x.exceptionType);
+  h = textHash(h, x.httpMethod);
+  h = textHash(h, x.httpRoute);
+  h = textHash(h, x.cacheResult);
+  h = textHash(h, x.cacheOperation);
+  h = textHash(h, x.cacheBackend);
+  h = textHash(h, x.cacheKeyPrefix);
+  h = textHash(h, x.templateName);
+  h = textHash(h, x.middlewareClass);
+  h = textHash(h, x.middlewareHook);
+  h = textHash(h, x.viewFunction);
+  h = textHash(h, x.taskName);
+  return h ^ (h >>> 15);
+}
+
+function sameExtras(a: SpanExtras, b: SpanExtras): boolean {
+  return a.httpStatus === b.httpStatus && a.cacheHits === b.cacheHits && a.cacheMisses === b.cacheMisses
+    && a.statusMessage === b.statusMessage && a.exceptionType === b.exceptionType && a.httpMethod === b.httpMethod
+    && a.httpRoute === b.httpRoute && a.cacheResult === b.cacheResult && a.cacheOperation === b.cacheOperation
+    && a.cacheBackend === b.cacheBackend && a.cacheKeyPrefix === b.cacheKeyPrefix && a.templateName === b.templateName
+    && a.middlewareClass === b.middlewareClass && a.middlewareHook === b.middlewareHook
+    && a.viewFunction === b.viewFunction && a.taskName === b.taskName;
 }
 
 /** The Span fields, in the decoder's order: the span class's own fields, then the extras'. */
