@@ -1,8 +1,6 @@
 // Composition: builds every component from a validated config and starts/stops them in order.
 // main.ts owns the process (env, signals, exit); this file owns the wiring, so tests, the
 // end-to-end run and the benchmark start exactly the Hotpath that `npm start` runs.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -19,7 +17,7 @@ import { OtlpHttpReceiver } from './receive/http-receiver.js';
 import { OtlpGrpcReceiver } from './receive/grpc-receiver.js';
 import { createMetrics, type Metrics } from './expose/metrics/index.js';
 import { createApiApp, createExtraRoutesApp } from './expose/api/create-api.js';
-import { ApiThread } from './expose/api/api-host.js';
+import { ApiService } from './expose/api/api-host.js';
 import { healthRoutes, type HealthSource } from './expose/health.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import { openDatabase, openReadonly } from '../storage/database.js';
@@ -177,8 +175,12 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   const api = readDb === null
     ? createExtraRoutesApp(extraRoutes, apiLogger)
     : createApiApp({ db: readDb, token: config.api.token, clock, logger: apiLogger, extraRoutes });
-  let apiThread: ApiThread | null = null;
-  let apiServer: Server | null = null;
+  const apiLog = logger.child({ component: 'api' });
+  const apiService = new ApiService(
+    { threaded, dbPath: config.storage.path, token: config.api.token, host: config.listen.host, port: config.api.port },
+    api,
+    { error: (obj, msg) => apiLog.error(obj, msg), warn: (obj, msg) => apiLog.warn(obj, msg) },
+  );
   let stopped = false;
   const ports = { grpc: 0, http: 0, api: 0 };
 
@@ -191,22 +193,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       await writer.start();
       await maintenance.start();
       await pipeline.start();
-      const server = createServer({ maxHeaderSize: 16 * 1024 }, api);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        if (threaded) server.listen(0, '127.0.0.1', () => resolve());
-        else server.listen(config.api.port, config.listen.host, () => resolve());
-      });
-      apiServer = server;
-      ports.api = (server.address() as AddressInfo).port;
-      if (threaded) {
-        const apiLog = logger.child({ component: 'api' });
-        apiThread = new ApiThread(
-          { dbPath: config.storage.path, token: config.api.token, host: config.listen.host, port: config.api.port, internalPort: ports.api },
-          { error: (obj, msg) => apiLog.error(obj, msg), warn: (obj, msg) => apiLog.warn(obj, msg) },
-        );
-        ports.api = await apiThread.start();
-      }
+      ports.api = await apiService.start();
       await http.start();
       await grpc.start();
       ports.http = http.port;
@@ -230,14 +217,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       }
       const unwritten = writer.status();
       await maintenance.shutdown();
-      await apiThread?.stop();
-      if (apiServer !== null) {
-        const s = apiServer;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeAllConnections();
-        });
-      }
+      await apiService.stop();
       if (readDb !== null && readDb !== db) readDb.close();
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');

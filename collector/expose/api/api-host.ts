@@ -2,6 +2,8 @@
 // stops it at shutdown. The main thread keeps /metrics, /livez and /readyz on a loopback server
 // that the API thread passes those paths to.
 import { existsSync } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ApiThreadData, ApiThreadMessage } from './api-thread.js';
@@ -92,6 +94,58 @@ export class ApiThread {
         if (m.type === 'closed') void w.terminate();
       });
       w.postMessage('close');
+    });
+  }
+}
+
+export interface ApiServiceConfig {
+  /** The API on its own thread (api-thread.ts); `app` then serves only what the thread passes on. */
+  threaded: boolean;
+  dbPath: string;
+  /** '' for none. */
+  token: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * Where the API listens. Threaded, `app` (health and /metrics) listens on an ephemeral loopback port
+ * and the thread owns the public port; otherwise `app` is the whole API on the public port.
+ */
+export class ApiService {
+  private thread: ApiThread | null = null;
+  private server: Server | null = null;
+
+  constructor(
+    private readonly cfg: ApiServiceConfig,
+    private readonly app: RequestListener,
+    private readonly log: ApiThreadLog,
+  ) {}
+
+  /** Resolves with the public port. */
+  async start(): Promise<number> {
+    const { cfg } = this;
+    const server = createServer({ maxHeaderSize: 16 * 1024 }, this.app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      if (cfg.threaded) server.listen(0, '127.0.0.1', () => resolve());
+      else server.listen(cfg.port, cfg.host, () => resolve());
+    });
+    this.server = server;
+    const internalPort = (server.address() as AddressInfo).port;
+    if (!cfg.threaded) return internalPort;
+    this.thread = new ApiThread({ dbPath: cfg.dbPath, token: cfg.token, host: cfg.host, port: cfg.port, internalPort }, this.log);
+    return this.thread.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.thread?.stop();
+    const s = this.server;
+    if (s === null) return;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
     });
   }
 }
