@@ -47,6 +47,8 @@ function run(routes: number): void {
   let drainMs = 0;
   let commitMs = 0;
   let ingestMs = 0;
+  let writeCpuMs = 0;
+  let writeWallMs = 0;
   let cycle = 1;
   let i = 0;
   const warm = Math.floor(flushes / 3);
@@ -64,6 +66,7 @@ function run(routes: number): void {
     const batch = aggregator.drain();
     const t1 = performance.now();
     const times: number[] = [];
+    const cpu0 = process.cpuUsage();
     db.transaction(() => {
       const rolled = rollupWatermarks(db);
       for (const p of PARTS) {
@@ -73,7 +76,10 @@ function run(routes: number): void {
       }
     })();
     const t2 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
     if (f < warm) continue;
+    writeCpuMs += (cpu.user + cpu.system) / 1000;
+    writeWallMs += t2 - t1;
     drainMs += t1 - t0;
     PARTS.forEach((p, k) => {
       ms.set(p, ms.get(p)! + times[k]!);
@@ -88,7 +94,7 @@ function run(routes: number): void {
   for (const v of ms.values()) total += v;
   console.log(`${routes} routes / fingerprints: ${(total / n).toFixed(1)} ms per flush of ${rate.toLocaleString('en-US')} spans (${((total / n / 1000) * 1e9 / rate).toFixed(0)} ns per span)`);
   console.log(`  ingest (decode, pipeline, aggregate) ${(ingestMs / n).toFixed(1)} ms per simulated second (${((ingestMs / n / 1000) * 1e9 / rate).toFixed(0)} ns per span)`);
-  console.log(`  drain ${(drainMs / n).toFixed(1)} ms, commit ${(commitMs / n).toFixed(1)} ms`);
+  console.log(`  drain ${(drainMs / n).toFixed(1)} ms, commit ${(commitMs / n).toFixed(1)} ms; the write (tables and commit) ${(writeWallMs / n).toFixed(1)} ms wall, ${(writeCpuMs / n).toFixed(1)} ms CPU`);
   for (const p of PARTS) {
     const r = rows.get(p)! / n;
     if (r === 0) continue;

@@ -9,7 +9,7 @@ import { allZero, bytesToHex, RepeatHex } from './ids.js';
 import { newScalar, V_BOOL, V_NUMBER, V_STRING, walkKeyValue } from './proto-any-value.js';
 import type { Scalar } from './proto-any-value.js';
 import { readExceptionEvent, readKeyValue, walkLink } from './proto-attributes.js';
-import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
+import { ProtoReader, TEXT_INTERNED_BYTES, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
 import { checkSpan } from './span-checks.js';
 import { intern } from './intern.js';
 import { smallInt } from './small-int.js';
@@ -165,7 +165,9 @@ class ProtoDecoder {
         r.pos = stop;
       } else if (field === 5) {
         r.expect(tag, WIRE_LEN, at);
-        span.name = intern(r.string());
+        const name = r.string();
+        // ProtoReader.text interns what it decodes up to TEXT_INTERNED_BYTES.
+        span.name = name.length > TEXT_INTERNED_BYTES / 3 ? intern(name) : name;
       } else if (field === 6) {
         r.expect(tag, WIRE_VARINT, at);
         span.kind = smallInt(r.int64());
@@ -217,7 +219,7 @@ class ProtoDecoder {
     const e = readKeyValue(this.r, stop, SPAN_KEYS, this.state.spanRanks, this.value, this.state.maxLen);
     if (e === undefined) return;
     const v = this.value;
-    if (v.kind === V_STRING) setSpanString(this.state, span, e, v.str);
+    if (v.kind === V_STRING) setSpanString(this.state, span, e, v.str, v.interned);
     else if (v.kind === V_NUMBER) setSpanNumber(this.state, span, e, v.num);
     else if (v.kind === V_BOOL) setSpanBool(this.state, span, e, v.bool);
   }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { intern } from './intern.js';
-import { longText, sampledHash } from './long-text-cache.js';
+import { hashBytes, LONG_BUDGET, LONG_MAX_BYTES, longText } from './long-text-cache.js';
 
 /** A decoder that counts its calls, as proto-reader passes its native UTF-8 slice. */
 function counting(): { calls: number; decode: (buf: Buffer, start: number, end: number) => string } {
@@ -9,13 +9,17 @@ function counting(): { calls: number; decode: (buf: Buffer, start: number, end: 
   return c;
 }
 
+interface Body { buf: Buffer; view: DataView; start: number; end: number }
+
 /** `text` at an odd offset inside a larger buffer, as a value lies inside a request body. */
-function inBody(text: string, pad = 7): { buf: Buffer; start: number; end: number } {
+function inBody(text: string, pad = 7): Body {
   const bytes = Buffer.from(text, 'utf8');
   const buf = Buffer.alloc(bytes.length + 2 * pad, 0x41);
   bytes.copy(buf, pad);
-  return { buf, start: pad, end: pad + bytes.length };
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), start: pad, end: pad + bytes.length };
 }
+
+const hashOf = (text: string): number => { const v = inBody(text); return hashBytes(v.view, v.start, v.end); };
 
 const SQL = 'SELECT "shop_product"."id", "shop_product"."name" FROM "shop_product" WHERE "shop_product"."category_id" = %s';
 
@@ -23,7 +27,7 @@ describe('longText', () => {
   test('a value seen a third time is not decoded again and comes back as the interned string', () => {
     const c = counting();
     const sql = `${SQL} /* third */`;
-    const reads = [1, 2, 3, 4].map(() => { const v = inBody(sql); return longText(v.buf, v.start, v.end, c.decode); });
+    const reads = [1, 2, 3, 4].map(() => { const v = inBody(sql); return longText(v.buf, v.view, v.start, v.end, c.decode); });
     for (const r of reads) assert.equal(r, sql);
     assert.equal(c.calls, 2, 'decoded on the first two sightings only');
     assert.ok(Object.is(reads[2], reads[3]));
@@ -34,31 +38,43 @@ describe('longText', () => {
     const c = counting();
     const sql = `${SQL} /* reused buffer */`;
     const v = inBody(sql);
-    longText(v.buf, v.start, v.end, c.decode);
-    longText(v.buf, v.start, v.end, c.decode);
+    longText(v.buf, v.view, v.start, v.end, c.decode);
+    longText(v.buf, v.view, v.start, v.end, c.decode);
     v.buf.fill(0x20); // the pooled request buffer is overwritten by the next request
     const again = inBody(sql, 3);
-    assert.equal(longText(again.buf, again.start, again.end, c.decode), sql);
+    assert.equal(longText(again.buf, again.view, again.start, again.end, c.decode), sql);
     assert.equal(c.calls, 2);
   });
 
-  test('values with the same sampled hash are told apart byte for byte, and neither evicts the other', () => {
-    // Same length, differing in one byte between the sampled positions: equal hashes.
-    const a = `${SQL} AND "shop_product"."price" > %s`;
-    let b = '';
-    for (let i = 1; i < a.length - 4 && b === ''; i++) {
-      const candidate = a.slice(0, i) + (a[i] === 'x' ? 'y' : 'x') + a.slice(i + 1);
-      const ba = Buffer.from(a), bb = Buffer.from(candidate);
-      if (sampledHash(ba, 0, ba.length) === sampledHash(bb, 0, bb.length)) b = candidate;
+  test('statements that differ in one character hash apart and are all cached', () => {
+    const c = counting();
+    const texts = Array.from({ length: 10 }, (_, i) => SQL.replaceAll('shop_product', `shop${i}_product`));
+    assert.equal(new Set(texts.map(hashOf)).size, texts.length);
+    for (let round = 0; round < 2; round++) for (const t of texts) { const v = inBody(t); longText(v.buf, v.view, v.start, v.end, c.decode); }
+    const before = c.calls;
+    for (const t of texts) { const v = inBody(t); assert.equal(longText(v.buf, v.view, v.start, v.end, c.decode), t); }
+    assert.equal(c.calls, before);
+  });
+
+  test('values with the same hash are told apart byte for byte, and neither evicts the other', () => {
+    // A 32-bit hash: among 200,000 values of one length a pair with equal hashes is all but certain.
+    const seen = new Map<number, string>();
+    let a = '', b = '';
+    for (let i = 0; a === '' && i < 400_000; i++) {
+      const t = `${SQL} /* ${String(i).padStart(7, '0')} */`;
+      const h = hashOf(t);
+      const other = seen.get(h);
+      if (other !== undefined) [a, b] = [other, t];
+      else seen.set(h, t);
     }
-    assert.notEqual(b, '', 'the sampled hash skips some bytes');
+    assert.notEqual(a, '', 'no two values shared a hash');
     const c = counting();
     const perRound: number[] = [];
     for (let round = 0; round < 5; round++) {
       const before = c.calls;
       for (const text of [a, b]) {
         const v = inBody(text);
-        assert.equal(longText(v.buf, v.start, v.end, c.decode), text);
+        assert.equal(longText(v.buf, v.view, v.start, v.end, c.decode), text);
       }
       perRound.push(c.calls - before);
     }
@@ -70,21 +86,38 @@ describe('longText', () => {
   test('values that never repeat are decoded every time and do not push out a cached one', () => {
     const c = counting();
     const sql = `${SQL} /* stays */`;
-    for (let i = 0; i < 2; i++) { const v = inBody(sql); longText(v.buf, v.start, v.end, c.decode); }
+    for (let i = 0; i < 2; i++) { const v = inBody(sql); longText(v.buf, v.view, v.start, v.end, c.decode); }
     for (let i = 0; i < 20_000; i++) {
       const url = `https://api.example.com/v1/orders/${i}?expand=lines&token=${i * 7919}`;
       const v = inBody(url);
-      assert.equal(longText(v.buf, v.start, v.end, c.decode), url);
+      assert.equal(longText(v.buf, v.view, v.start, v.end, c.decode), url);
     }
     const callsBefore = c.calls;
     const v = inBody(sql);
-    assert.equal(longText(v.buf, v.start, v.end, c.decode), sql);
+    assert.equal(longText(v.buf, v.view, v.start, v.end, c.decode), sql);
     assert.equal(c.calls, callsBefore, 'the repeated statement is still cached');
+  });
+
+  test('copies past the byte budget start the cache over, and every value still comes back exactly', () => {
+    const c = counting();
+    const read = (text: string): string => { const v = inBody(text); return longText(v.buf, v.view, v.start, v.end, c.decode); };
+    const big = (i: number): string => `${SQL} /* ${i} */ `.padEnd(LONG_MAX_BYTES - 8, '-') + String(i).padStart(8, '0');
+    const first = big(0);
+    read(first);
+    read(first);
+    const before = c.calls;
+    assert.equal(read(first), first);
+    assert.equal(c.calls, before, 'cached');
+    const n = Math.ceil((2 * LONG_BUDGET) / LONG_MAX_BYTES);
+    for (let i = 1; i <= n; i++) for (let k = 0; k < 2; k++) assert.equal(read(big(i)), big(i));
+    const after = c.calls;
+    assert.equal(read(first), first);
+    assert.equal(c.calls, after + 1, 'the flood started the cache over');
   });
 
   test('multi-byte UTF-8 comes back exactly', () => {
     const c = counting();
     const text = 'SELECT * FROM "café" WHERE "name" = \'Zürich 東京 ✓\' AND "x" = %s';
-    for (let i = 0; i < 3; i++) { const v = inBody(text); assert.equal(longText(v.buf, v.start, v.end, c.decode), text); }
+    for (let i = 0; i < 3; i++) { const v = inBody(text); assert.equal(longText(v.buf, v.view, v.start, v.end, c.decode), text); }
   });
 });

@@ -1,7 +1,7 @@
 // common.proto AnyValue / KeyValue / ArrayValue / KeyValueList on the wire. Values of keys we do not
 // map are walked for structure (tags, lengths, nesting depth) without decoding any string, so a broken
 // or hostile value is still refused while the common case costs a few varint reads.
-import { decodeFailed, utf8, utf8Uncached, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
+import { decodeFailed, TEXT_INTERNED_BYTES, utf8Uncached, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.js';
 import type { ProtoReader } from './proto-reader.js';
 
 /** AnyValue nesting limit: OTel attributes are flat in practice; this bounds recursion on hostile input. */
@@ -16,12 +16,14 @@ export const V_BOOL = 3;
 export interface Scalar {
   kind: number;
   str: string;
+  /** `str` is already interned (ProtoReader.text), so setSpanString need not look it up again. */
+  interned: boolean;
   num: number;
   bool: boolean;
 }
 
 export function newScalar(): Scalar {
-  return { kind: V_NONE, str: '', num: 0, bool: false };
+  return { kind: V_NONE, str: '', interned: false, num: 0, bool: false };
 }
 
 /**
@@ -43,7 +45,8 @@ export function readScalar(r: ProtoReader, stop: number, out: Scalar, maxLen: nu
         const cap = 3 * maxLen + 3;
         out.kind = V_STRING;
         const to = end - start > cap ? start + cap : end;
-        out.str = unique ? utf8Uncached(r.buf, start, to) : utf8(r.buf, start, to);
+        out.str = unique ? utf8Uncached(r.buf, start, to) : r.text(start, to);
+        out.interned = !unique && to - start <= TEXT_INTERNED_BYTES;
         r.pos = end;
         break;
       }

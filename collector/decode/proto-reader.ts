@@ -3,6 +3,10 @@
 // a RangeError from a typed-array read past the end.
 import { HotpathError } from '../errors.js';
 import { LONG_MAX_BYTES, longText } from './long-text-cache.js';
+import { SHORT_MAX_BYTES, shortText } from './short-text-cache.js';
+
+/** ProtoReader.text() returns interned strings for values of at most this many bytes. */
+export const TEXT_INTERNED_BYTES = LONG_MAX_BYTES;
 
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
@@ -31,34 +35,9 @@ function utf8Native(buf: Buffer, start: number, end: number): string {
   return nativeUtf8 ? (buf as unknown as Required<NativeSlices>).utf8Slice(start, end) : buf.toString('utf8', start, end);
 }
 
-// Short values repeat endlessly in OTLP (span names like "SELECT", db.system, hosts, scope names).
-// A small byte-keyed cache returns the same string object for them without a native call or a new
-// allocation; decode-speed.bench.ts measured this faster than calling utf8Slice for every value.
-const CACHE_MAX_BYTES = 32;
-const CACHE_SIZE = 2048;
-const cacheBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHE_SIZE).fill(undefined);
-const cacheStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
-
 /** UTF-8 text of buf[start, end); invalid sequences become U+FFFD, never an exception. */
 export function utf8(buf: Buffer, start: number, end: number): string {
-  const len = end - start;
-  if (len > CACHE_MAX_BYTES) return len > LONG_MAX_BYTES ? utf8Native(buf, start, end) : longText(buf, start, end, utf8Native);
-  let h = len;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  const slot = (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
-  const cached = cacheBytes[slot];
-  if (cached !== undefined && cached.length === len) {
-    let i = 0;
-    while (i < len && cached[i] === buf[start + i]) i++;
-    if (i === len) return cacheStrings[slot]!;
-  }
-  const s = utf8Native(buf, start, end);
-  // A copy: the request buffer may be pooled and reused, and must not be kept alive by the cache.
-  const copy = new Uint8Array(len);
-  for (let i = 0; i < len; i++) copy[i] = buf[start + i]!; // at most 32 bytes: no subarray view to allocate
-  cacheBytes[slot] = copy;
-  cacheStrings[slot] = s;
-  return s;
+  return end - start > SHORT_MAX_BYTES ? utf8Native(buf, start, end) : shortText(buf, start, end, utf8Native);
 }
 
 /** Lowercase hex of buf[start, end). */
@@ -176,7 +155,18 @@ export class ProtoReader {
     const stop = this.lengthEnd();
     const start = this.pos;
     this.pos = stop;
-    return start === stop ? '' : utf8(this.buf, start, stop);
+    return start === stop ? '' : this.text(start, stop);
+  }
+
+  /**
+   * UTF-8 text of buf[start, end) through the short and the long value caches: interned when it
+   * is at most TEXT_INTERNED_BYTES bytes long, so callers need not intern() it again.
+   */
+  text(start: number, end: number): string {
+    const len = end - start;
+    if (len <= SHORT_MAX_BYTES) return shortText(this.buf, start, end, utf8Native);
+    if (len > LONG_MAX_BYTES) return utf8Native(this.buf, start, end);
+    return longText(this.buf, this.view, start, end, utf8Native);
   }
 
   /** Reads a tag; returns field number * 8 + wire type, validated. */
