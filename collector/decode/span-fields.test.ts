@@ -5,6 +5,7 @@ import { cut, newFieldState, resetSpanState } from './field-state.js';
 import conventions from '../../services/hotpath-django/src/hotpath_django/conventions.json' with { type: 'json' };
 import { finishSpan, setSpanBool, setSpanNumber, setSpanString, SPAN_KEYS, UNMAPPED_CONVENTION_KEYS } from './span-fields.js';
 import { urlHost } from './url-host.js';
+import { intern } from './intern.js';
 
 const entry = (key: string) => {
   const e = SPAN_KEYS.lookup(key);
@@ -74,6 +75,25 @@ describe('attribute mapping', () => {
     setSpanString(state, span, entry('db.statement'), 'SELECT 1');
     setSpanString(state, span, entry('db.query.text'), 'SELECT 2');
     assert.deepEqual([span.dbStatement, span.truncatedAttributes, state.truncated], ['SELE', 1, 1]);
+  });
+
+  test('a value that came interned is kept as given; any other value, or a cut one, is interned', () => {
+    const text = `SELECT "shop_book"."id" FROM "shop_book" WHERE "shop_book"."id" = %s /* ${Math.random()} */`;
+    const canonical = intern(text);
+    const fresh = (): string => [...text].join(''); // equal content, another string object
+    const set = (raw: string, interned: boolean, maxLen = 1000): string => {
+      const state = newFieldState(maxLen);
+      const span = newSpan(newResource());
+      resetSpanState(state);
+      setSpanString(state, span, entry('db.statement'), raw, interned);
+      return span.dbStatement;
+    };
+    const asGiven = fresh();
+    assert.ok(Object.is(set(asGiven, true), asGiven), 'interned: taken as it is');
+    assert.ok(Object.is(set(fresh(), false), canonical), 'not interned: looked up');
+    const cutTo = set(fresh(), true, 20);
+    assert.equal(cutTo, text.slice(0, 20));
+    assert.ok(Object.is(cutTo, intern(text.slice(0, 20))), 'cut: the new text is interned');
   });
 
   test('drops server.address on SERVER spans and derives a Celery task name from run/<name>', () => {
