@@ -177,7 +177,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
     : createApiApp({ db: readDb, token: config.api.token, clock, logger: apiLogger, extraRoutes });
   const apiLog = logger.child({ component: 'api' });
   const apiService = new ApiService(
-    { threaded, dbPath: config.storage.path, token: config.api.token, host: config.listen.host, port: config.api.port },
+    { threaded, dbPath: config.storage.path, token: config.api.token, host: config.listen.host, port: config.api.port, nice: config.api.threadNice },
     api,
     { error: (obj, msg) => apiLog.error(obj, msg), warn: (obj, msg) => apiLog.warn(obj, msg) },
   );

@@ -106,6 +106,8 @@ export interface ApiServiceConfig {
   token: string;
   host: string;
   port: number;
+  /** Nice value of the API thread. */
+  nice: number;
 }
 
 /**
@@ -134,7 +136,7 @@ export class ApiService {
     this.server = server;
     const internalPort = (server.address() as AddressInfo).port;
     if (!cfg.threaded) return internalPort;
-    this.thread = new ApiThread({ dbPath: cfg.dbPath, token: cfg.token, host: cfg.host, port: cfg.port, internalPort }, this.log);
+    this.thread = new ApiThread({ dbPath: cfg.dbPath, token: cfg.token, host: cfg.host, port: cfg.port, internalPort, nice: cfg.nice }, this.log);
     return this.thread.start();
   }
 

@@ -97,7 +97,7 @@ describe('the API on its own thread', () => {
     try {
       await app.start();
       const thread = new ApiThread(
-        { dbPath: join(dir, 'h.db'), token: '', host: '127.0.0.1', port: 0, internalPort: app.ports.api },
+        { dbPath: join(dir, 'h.db'), token: '', host: '127.0.0.1', port: 0, internalPort: app.ports.api, nice: 10 },
         { error: (_o, msg) => warnings.push(msg), warn: (_o, msg) => warnings.push(msg) },
       );
       const port = await thread.start();

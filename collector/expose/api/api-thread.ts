@@ -12,8 +12,6 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { openReadonly } from '../../../storage/database.js';
 import { createApiApp } from './create-api.js';
 
-const API_THREAD_NICE = 10;
-
 /** What the main thread hands the API thread (structured-cloned). */
 export interface ApiThreadData {
   dbPath: string;
@@ -23,6 +21,8 @@ export interface ApiThreadData {
   port: number;
   /** The main thread's loopback server for /metrics, /livez and /readyz. */
   internalPort: number;
+  /** Linux nice value of this thread (HOTPATH_API_THREAD_NICE). */
+  nice: number;
 }
 
 /** Messages from the API thread. */
@@ -44,7 +44,7 @@ const post = (m: ApiThreadMessage): void => port.postMessage(m);
 // full speed when ingest leaves the CPU idle. Elsewhere the call would lower the whole process.
 if (process.platform === 'linux') {
   try {
-    setPriority(0, API_THREAD_NICE);
+    setPriority(0, data.nice);
   } catch {
     // Not permitted (some sandboxes): the thread runs at the process's priority.
   }
