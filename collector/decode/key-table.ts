@@ -10,8 +10,8 @@ export interface KeyEntry {
   /** The slot whose rank decides, when a key is converted into another field (URL -> host). */
   readonly group: number;
   /**
-   * Values differ on every span (parameter hashes): they bypass the short-string cache, where each
-   * would cost a copy and evict a value that does repeat (proto-reader.ts utf8).
+   * Values differ on every span (parameter hashes): they bypass the value caches and intern(),
+   * where each would cost a copy or an entry and push out a value that does repeat (short-text-cache.ts).
    */
   readonly unique: boolean;
 }

@@ -4,15 +4,16 @@
 // of every character of a fresh string and ~230 heap bytes per DB span (bench/profile.ts: intern
 // 5.0% and the UTF-8 path 4.1% of the collector's time; bench/alloc-profile.ts: utf8 166 B/span).
 // Here the bytes are hashed and compared where they lie in the request buffer, and a hit returns the
-// string decoded the first time, so nothing is allocated and intern()'s lookup finds the very same
-// string with its hash already computed. Decode only (bench/decode-child.mjs, Django workload,
-// alternating builds): 579k -> 641k spans per CPU-second.
+// interned string found the first time, so nothing is allocated and the caller skips intern().
+// Decode only (bench/decode-child.mjs, Django workload, alternating builds): 579k -> 641k spans per
+// CPU-second with a sampled hash, then 650-657k -> 668-670k with this hash and short-text-cache.ts.
 //
-// Direct-mapped and bounded: LONG_SLOTS entries of at most LONG_MAX_BYTES bytes, and LONG_BUDGET bytes
-// in all (when a copy would pass it the cache starts over, as intern() does).
-// Every value comes back interned. A value is copied in only when its hash missed in the same slot before, so a stream of values
-// that never repeat (URLs, messages) costs a hash each and never evicts the statements that do.
-// Equal hashes are always confirmed byte for byte: a collision costs speed, never a wrong value.
+// Direct-mapped and bounded: LONG_SLOTS entries of at most LONG_MAX_BYTES bytes, and LONG_BUDGET
+// bytes in all (when a copy would pass it the cache starts over, as intern() does). Every value
+// comes back interned. A value is copied in only when its hash missed in the same slot before, so
+// a stream of values that never repeat (URLs, messages) costs a hash each and never evicts the
+// statements that do. Equal hashes are always confirmed byte for byte: a collision costs speed,
+// never a wrong value.
 import { intern } from './intern.js';
 
 /** Longer values are decoded as before (and intern() keeps at most 4,096 characters anyway). */

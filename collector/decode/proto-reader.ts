@@ -35,11 +35,6 @@ function utf8Native(buf: Buffer, start: number, end: number): string {
   return nativeUtf8 ? (buf as unknown as Required<NativeSlices>).utf8Slice(start, end) : buf.toString('utf8', start, end);
 }
 
-/** UTF-8 text of buf[start, end); invalid sequences become U+FFFD, never an exception. */
-export function utf8(buf: Buffer, start: number, end: number): string {
-  return end - start > SHORT_MAX_BYTES ? utf8Native(buf, start, end) : shortText(buf, start, end, utf8Native);
-}
-
 /** Lowercase hex of buf[start, end). */
 export function hex(buf: Buffer, start: number, end: number): string {
   return nativeHex ? (buf as unknown as Required<NativeSlices>).hexSlice(start, end) : buf.toString('hex', start, end);
@@ -160,7 +155,8 @@ export class ProtoReader {
 
   /**
    * UTF-8 text of buf[start, end) through the short and the long value caches: interned when it
-   * is at most TEXT_INTERNED_BYTES bytes long, so callers need not intern() it again.
+   * is at most TEXT_INTERNED_BYTES bytes long, so callers need not intern() it again. Invalid
+   * sequences become U+FFFD, never an exception.
    */
   text(start: number, end: number): string {
     const len = end - start;

@@ -1,6 +1,6 @@
 // The main thread's side of the API thread (api-thread.ts): starts it, restarts it if it dies, and
 // stops it at shutdown. The main thread keeps /metrics, /livez and /readyz on a loopback server
-// that the API thread passes those paths to.
+// that the API thread passes those paths to. ApiService below decides which of the two listens where.
 import { existsSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
