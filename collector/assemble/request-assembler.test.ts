@@ -271,6 +271,7 @@ describe('RequestAssembler', () => {
     assert.equal(asm.inFlight, 0);
     assert.equal(asm.spanCount, 0);
     assert.equal(asm.traceCount, 0);
+    assert.deepEqual(asm.indexCounts, { groups: 0, entries: 0 });
   });
 
   test('invalid bounds are rejected at construction', () => {
@@ -304,7 +305,50 @@ describe('RequestAssembler', () => {
       assert.equal(asm.evictions.max_spans, out.filter((r) => r.droppedSpans > 0).length);
       assert.equal(out.reduce((n, r) => n + r.droppedSpans, 0), asm.droppedSpans);
       assert.equal(asm.traceCount, 0);
+      assert.deepEqual(asm.indexCounts, { groups: 0, entries: 0 });
       // Every stored span was emitted or freed: dropped spans leave no slot behind.
+      assert.equal(asm.store.size, 0);
+    }), { numRuns: 300 });
+  });
+
+  test('interleaved traces with shared span ids, retried spans and emits between batches keep every request whole and leave no index entry behind', () => {
+    // Span ids are unique within a trace only: every trace here reuses the same ids, so an index
+    // that forgot the trace in its key would join spans of different requests.
+    const arb = fc.record({
+      traces: fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 4 }),
+      seed: fc.nat(),
+      batch: fc.integer({ min: 1, max: 12 }),
+      retries: fc.array(fc.nat(), { maxLength: 10 }),
+      gaps: fc.array(fc.constantFrom(0, 0, 500, 2_500), { minLength: 1, maxLength: 8 }),
+    });
+    fc.assert(fc.property(arb, ({ traces, seed, batch, retries, gaps }) => {
+      const { asm, out, advance } = harness({ maxSpansPerRequest: 2000 });
+      const all: Span[] = [];
+      traces.forEach((parents, t) => {
+        const traceId = (t + 1).toString(16).padStart(32, 'a');
+        const id = (i: number): string => (0xf0000000 + i).toString(16).padStart(16, '0');
+        all.push(djangoRequest({ traceId, spanId: id(0) }));
+        for (let i = 1; i < parents.length; i++) all.push(makeSpan({ traceId, spanId: id(i), parentSpanId: id(parents[i]! % i) }));
+      });
+      const order = fc.sample(fc.shuffledSubarray(all.map((_, i) => i), { minLength: all.length, maxLength: all.length }), { seed, numRuns: 1 })[0]!;
+      const sent = order.map((i) => all[i]!);
+      for (const r of retries) sent.push(all[r % all.length]!);
+      for (let k = 0, g = 0; k < sent.length; k += batch, g++) {
+        asm.add(sent.slice(k, k + batch));
+        advance(gaps[g % gaps.length]!);
+      }
+      advance(2_000);
+      asm.flushAll();
+      // Each span comes out once, with its own trace's spans only; retries of a span still held
+      // were counted as duplicates, a retry of one already emitted starts a request of its own.
+      const emitted = out.flatMap((r) => r.spans);
+      for (const r of out) assert.ok(r.spans.every((x) => x.traceId === r.traceId), 'one trace per request');
+      assert.equal(emitted.length + asm.duplicateSpans, sent.length);
+      const key = (x: Span): string => `${x.traceId}/${x.spanId}`;
+      assert.deepEqual([...new Set(emitted.map(key))].sort(), all.map(key).sort());
+      assert.equal(asm.droppedSpans, 0);
+      assert.equal(asm.traceCount, 0);
+      assert.deepEqual(asm.indexCounts, { groups: 0, entries: 0 });
       assert.equal(asm.store.size, 0);
     }), { numRuns: 300 });
   });

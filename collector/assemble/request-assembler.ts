@@ -1,18 +1,20 @@
 // Spans -> AssembledRequest. Spans of one request arrive over several export batches, children
 // first (a span is exported when it ends, and the root ends last), so a child often arrives before
 // its parent: such spans wait in a group keyed by the missing parent id and are merged when it
-// arrives. Every lookup is a Map access by span id; merges move the smaller group into the larger,
-// so a span moves O(log n) times at worst. All state is bounded (AssemblerConfig) and time comes
-// from the injected clock. Held spans live in a SpanStore (columns, not objects: see span-store.ts);
-// groups hold their slots, and spans become objects again when their request is emitted.
+// arrives. Every lookup is a probe of an id table by trace and span id (trace-index.ts); merges
+// move the smaller group into the larger, so a span moves O(log n) times at worst. All state is
+// bounded (AssemblerConfig) and time comes from the injected clock. Held spans live in a SpanStore
+// (columns, not objects: see span-store.ts); groups hold their slots, and spans become objects
+// again when their request is emitted.
 
 import type { AssembledRequest, Clock, Resource, Span } from '../contract.js';
 import { resolveAssemblerConfig } from './assembler-config.js';
 import type { AssemblerConfig, EvictionReason } from './assembler-config.js';
 import { backgroundKeyOf, first, moveSpans, newGroup, rememberDropped, sameProcess, startsLocalRequest } from './span-group.js';
-import type { SpanGroup, TraceState } from './span-group.js';
+import type { SpanGroup } from './span-group.js';
 import { SpanStore } from './span-store.js';
 import { TraceIndex } from './trace-index.js';
+import type { TraceState } from './trace-index.js';
 
 export class RequestAssembler {
   readonly evictions: Record<EvictionReason, number> = { max_requests: 0, max_spans: 0, max_spans_in_flight: 0, idle_partial: 0 };
@@ -52,6 +54,11 @@ export class RequestAssembler {
   /** Traces with any state held (equals 0 whenever inFlight does: nothing leaks). */
   get traceCount(): number {
     return this.traces.size;
+  }
+
+  /** Groups and index entries held (both 0 whenever inFlight is: nothing leaks). */
+  get indexCounts(): { groups: number; entries: number } {
+    return { groups: this.traces.groupCount, entries: this.traces.entries };
   }
 
   /** Takes spans as objects (tests, tools): each is copied into the store first. */
@@ -106,47 +113,53 @@ export class RequestAssembler {
 
   private addOne(slot: number, now: number): void {
     const store = this.store;
+    const ix = this.traces;
     const traceId = store.traceId(slot);
-    const spanId = store.spanId(slot);
-    const parentId = store.parentSpanId(slot);
+    const hi = store.spanHi(slot);
+    const lo = store.spanLo(slot);
+    const hasParent = store.hasParent(slot);
+    const parentHi = store.parentHi(slot);
+    const parentLo = store.parentLo(slot);
     const resource = store.resource(slot);
-    const t = this.traces.of(traceId);
-    if (t.owner.has(spanId)) {
+    const t = ix.of(traceId);
+    if (ix.owner(t, hi, lo) !== undefined) {
       this.duplicateSpans++;
       store.free(slot);
       return;
     }
-    const parentGroup = parentId === '' ? undefined : t.owner.get(parentId);
+    const parentGroup = hasParent ? ix.owner(t, parentHi, parentLo) : undefined;
     let g: SpanGroup;
     if (startsLocalRequest(store.parentIsRemote(slot), store.kind(slot)) || (parentGroup !== undefined && !sameProcess(parentGroup.resource, resource))) {
       g = this.rootedGroup(traceId, resource, slot, now);
     } else if (parentGroup !== undefined) {
       g = parentGroup;
-    } else if (parentId === '') {
+    } else if (!hasParent) {
       // No parent and no SERVER/CONSUMER kind: DB/cache/HTTP work outside any request (management
       // commands, excluded URLs), unless children already wait for it (a manual span with children).
-      g = t.waiting.has(spanId) ? this.rootedGroup(traceId, resource, slot, now) : this.backgroundGroup(resource, now);
+      g = ix.waiter(t, hi, lo) !== undefined ? this.rootedGroup(traceId, resource, slot, now) : this.backgroundGroup(resource, now);
     } else {
-      const w = t.waiting.get(parentId);
+      const w = ix.waiter(t, parentHi, parentLo);
       if (w !== undefined) {
         g = w;
       } else {
-        g = newGroup(traceId, resource, now);
-        g.awaiting = parentId;
+        g = ix.register(newGroup(traceId, resource, now));
+        g.awaiting = true;
+        g.awaitHi = parentHi;
+        g.awaitLo = parentLo;
         g.top = slot;
-        t.waiting.set(parentId, g);
+        ix.setWaiter(t, parentHi, parentLo, g);
         this.pending.add(g);
       }
     }
     // A new rooted or waiting group's first span is never over the bound: maxSpansPerRequest >= 1.
-    if (this.append(g, slot, now)) t.owner.set(spanId, g);
-    else rememberDropped(t, g, spanId, this.cfg.maxSpansPerRequest);
-    const children = t.waiting.get(spanId);
-    if (children !== undefined && children !== g) this.adopt(t, g, children, spanId, resource, now);
+    if (this.append(g, slot, now)) ix.setOwner(t, hi, lo, g);
+    else rememberDropped(ix, t, g, hi, lo, this.cfg.maxSpansPerRequest);
+    const children = ix.waiter(t, hi, lo);
+    if (children !== undefined && children !== g) this.adopt(t, g, children, hi, lo, resource, now);
   }
 
   private rootedGroup(traceId: string, resource: Resource, slot: number, now: number): SpanGroup {
-    const g = newGroup(traceId, resource, now);
+    const g = this.traces.register(newGroup(traceId, resource, now));
     g.root = slot;
     g.rootMs = now;
     this.ready.add(g);
@@ -162,7 +175,7 @@ export class RequestAssembler {
       g = undefined;
     }
     if (g === undefined) {
-      g = newGroup('', resource, now, key);
+      g = this.traces.register(newGroup('', resource, now, key));
       this.background.set(key, g);
     }
     return g;
@@ -198,12 +211,13 @@ export class RequestAssembler {
   }
 
   /** `children` waited for `parent`, which just joined `g`: make them one group. */
-  private adopt(t: TraceState, g: SpanGroup, children: SpanGroup, parentId: string, parentResource: Resource, now: number): void {
-    t.waiting.delete(parentId);
+  private adopt(t: TraceState, g: SpanGroup, children: SpanGroup, parentHi: number, parentLo: number, parentResource: Resource, now: number): void {
+    const ix = this.traces;
+    ix.deleteWaiter(t, parentHi, parentLo);
     if (!sameProcess(children.resource, parentResource) && children.top >= 0) {
       // The children's top span was entered from another process without a remote flag.
       children.root = children.top;
-      children.awaiting = '';
+      children.awaiting = false;
       children.rootMs = now;
       this.pending.delete(children);
       this.ready.add(children);
@@ -214,7 +228,7 @@ export class RequestAssembler {
     const keepG = g.backgroundKey !== '' || g.root >= 0 || g.spans.length >= children.spans.length;
     const big = keepG ? g : children;
     const small = keepG ? children : g;
-    const dropped = moveSpans(t, big, small, this.store, this.cfg.maxSpansPerRequest);
+    const dropped = moveSpans(ix, t, big, small, this.store, this.cfg.maxSpansPerRequest);
     if (dropped > 0) {
       this.drop(big, dropped);
       this.spansInFlight -= dropped;
@@ -223,12 +237,16 @@ export class RequestAssembler {
     big.lastMs = now;
     if (big === g) {
       this.pending.delete(children);
+      ix.unregister(children);
       return;
     }
-    // `children` absorbs g (both rootless): it takes over g's place in the waiting map.
+    // `children` absorbs g (both rootless): it takes over g's place in the waiting table.
     children.awaiting = g.awaiting;
+    children.awaitHi = g.awaitHi;
+    children.awaitLo = g.awaitLo;
     children.top = g.top;
-    t.waiting.set(g.awaiting, children);
+    ix.setWaiter(t, g.awaitHi, g.awaitLo, children);
+    ix.unregister(g);
     this.pending.delete(g);
     this.pending.delete(children);
     this.pending.add(children);

@@ -4,6 +4,7 @@
 import { SpanKind } from '../contract.js';
 import type { Resource } from '../contract.js';
 import type { SpanStore } from './span-store.js';
+import type { TraceIndex, TraceState } from './trace-index.js';
 
 export interface SpanGroup {
   /** '' for a background group (it may hold spans of many traces). */
@@ -13,9 +14,13 @@ export interface SpanGroup {
   /** Slots of the held spans in the assembler's SpanStore. */
   spans: number[];
   resource: Resource;
-  /** Parent id the group's top span waits for; '' once rooted (or for background groups). */
-  awaiting: string;
-  /** Slot of the span whose parent is `awaiting`, -1 when none. */
+  /** The group's number in the TraceIndex's id tables; -1 once released. */
+  handle: number;
+  /** True while the group's top span waits for its parent, whose id is awaitHi/awaitLo. */
+  awaiting: boolean;
+  awaitHi: number;
+  awaitLo: number;
+  /** Slot of the span whose parent the group awaits, -1 when none. */
   top: number;
   firstMs: number;
   lastMs: number;
@@ -23,8 +28,8 @@ export interface SpanGroup {
   queuedMs: number;
   rootMs: number;
   dropped: number;
-  /** Ids of dropped spans still mapped to this group (bounded by maxSpansPerRequest). */
-  droppedIds: string[];
+  /** Ids (hi, lo pairs) of dropped spans still mapped to this group (bounded by maxSpansPerRequest). */
+  droppedIds: number[];
   /** Hit maxSpansPerRequest (counted as one max_spans eviction when emitted). */
   cut: boolean;
   /** Non-empty for background groups: the per-service key. */
@@ -37,7 +42,10 @@ export function newGroup(traceId: string, resource: Resource, now: number, backg
     root: -1,
     spans: [],
     resource,
-    awaiting: '',
+    handle: -1,
+    awaiting: false,
+    awaitHi: 0,
+    awaitLo: 0,
     top: -1,
     firstMs: now,
     lastMs: now,
@@ -74,10 +82,10 @@ export function backgroundKeyOf(r: Resource): string {
  * and counted there) instead of waiting as an orphan group for a parent that will never come.
  * Bounded: at most `max` remembered ids per request.
  */
-export function rememberDropped(t: TraceState, g: SpanGroup, spanId: string, max: number): boolean {
-  if (g.backgroundKey !== '' || g.droppedIds.length >= max) return false;
-  g.droppedIds.push(spanId);
-  t.owner.set(spanId, g);
+export function rememberDropped(ix: TraceIndex, t: TraceState, g: SpanGroup, hi: number, lo: number, max: number): boolean {
+  if (g.backgroundKey !== '' || g.droppedIds.length >= 2 * max) return false;
+  g.droppedIds.push(hi, lo);
+  ix.setOwner(t, hi, lo, g);
   return true;
 }
 
@@ -85,40 +93,34 @@ export function rememberDropped(t: TraceState, g: SpanGroup, spanId: string, max
  * Moves the spans and remembered ids of `small` into `big` within `max` spans per request, and
  * returns how many spans it dropped (their slots freed). `big` inherits `small`'s drop count and cut.
  */
-export function moveSpans(t: TraceState, big: SpanGroup, small: SpanGroup, store: SpanStore, max: number): number {
+export function moveSpans(ix: TraceIndex, t: TraceState, big: SpanGroup, small: SpanGroup, store: SpanStore, max: number): number {
   big.dropped += small.dropped; // already counted by the assembler when `small` dropped them
   big.cut ||= small.cut;
-  for (const id of small.droppedIds) {
-    if (big.droppedIds.length < max) {
-      t.owner.set(id, big);
-      big.droppedIds.push(id);
+  const ids = small.droppedIds;
+  for (let i = 0; i < ids.length; i += 2) {
+    if (big.droppedIds.length < 2 * max) {
+      ix.setOwner(t, ids[i]!, ids[i + 1]!, big);
+      big.droppedIds.push(ids[i]!, ids[i + 1]!);
     } else {
-      t.owner.delete(id);
+      ix.deleteOwner(t, ids[i]!, ids[i + 1]!);
     }
   }
   let dropped = 0;
   for (const s of small.spans) {
-    const id = store.spanId(s);
+    const hi = store.spanHi(s);
+    const lo = store.spanLo(s);
     // `small` is never rooted here (a rooted group always absorbs), so no root is dropped.
     if (big.spans.length >= max) {
       dropped++;
       store.free(s);
       if (s === small.top) small.top = -1; // its slot may be reused: never take it for a root
-      if (!rememberDropped(t, big, id, max)) t.owner.delete(id);
+      if (!rememberDropped(ix, t, big, hi, lo, max)) ix.deleteOwner(t, hi, lo);
       continue;
     }
     big.spans.push(s);
-    t.owner.set(id, big);
+    ix.setOwner(t, hi, lo, big);
   }
   return dropped;
-}
-
-/** Per-trace indexes of the groups in flight. */
-export interface TraceState {
-  /** Span id -> the group holding it (or that dropped it, for remembered dropped spans). */
-  owner: Map<string, SpanGroup>;
-  /** Missing parent span id -> the group whose top span waits for it. */
-  waiting: Map<string, SpanGroup>;
 }
 
 export function first<T>(it: Iterable<T>): T | undefined {

@@ -46,7 +46,9 @@ describe('SpanStore', () => {
     const fields = Object.keys(newPlainSpan(resource)).filter((k) => k !== 'resource');
     for (const [i, k] of fields.entries()) {
       const v = (decoded as unknown as Record<string, unknown>)[k];
-      const set = typeof v === 'string' ? (k === 'cacheResult' ? 'hit' : `${k}-${i}`) : typeof v === 'number' ? i + 2 : typeof v === 'boolean' ? !v : undefined;
+      // Ids are kept as numbers: they must be what the decoders hand on, 16 lowercase hex characters.
+      const id = `${'f0e1d2c3b4a59687'.slice(i % 8)}${'0123456789abcdef'.slice(0, i % 8)}`;
+      const set = k === 'spanId' || k === 'parentSpanId' ? id : typeof v === 'string' ? (k === 'cacheResult' ? 'hit' : `${k}-${i}`) : typeof v === 'number' ? i + 2 : typeof v === 'boolean' ? !v : undefined;
       assert.notEqual(set, undefined, `no test value for field ${k}`);
       (decoded as unknown as Record<string, unknown>)[k] = set;
     }
@@ -201,5 +203,26 @@ describe('SpanStore', () => {
     const back = store.take(again);
     assert.deepEqual(plainSpan(back), plainSpan(q));
     assert.equal(back.httpRoute, '');
+  });
+
+  test('span and parent ids come back as given, with every bit of both halves, and a root keeps no parent', () => {
+    const store = new SpanStore();
+    const hexId = fc.stringMatching(/^[0-9a-f]{16}$/);
+    fc.assert(fc.property(hexId, fc.option(hexId, { nil: '' }), (spanId, parentSpanId) => {
+      const slot = store.put(makeSpan({ spanId, parentSpanId }));
+      assert.equal(store.hasParent(slot), parentSpanId !== '');
+      const back = store.take(slot);
+      assert.equal(back.spanId, spanId);
+      assert.equal(back.parentSpanId, parentSpanId);
+    }), { numRuns: 500, examples: [['ffffffffffffffff', '8000000000000000'], ['0000000000000001', '']] });
+  });
+
+  test('a span id that is not 16 lowercase hex characters is refused before a slot is taken', () => {
+    const store = new SpanStore();
+    for (const spanId of ['ABCDEF0123456789', '0123456789abcde', '0123456789abcdef0', '0123456789abcdeg', '0123456789abcd\u0130f']) {
+      assert.throws(() => store.put(makeSpan({ spanId })), /16-character lowercase hex span id/);
+      assert.throws(() => store.put(makeSpan({ parentSpanId: spanId })), /16-character lowercase hex span id/);
+    }
+    assert.equal(store.size, 0);
   });
 });

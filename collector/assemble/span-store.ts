@@ -3,22 +3,28 @@
 // promoted, and marked by every major GC, and V8 let the old generation grow to ~4x what was live
 // before collecting it (bench/README.md, session 4: 129-141 MB live, 669-804 MB RSS at ~11,000
 // requests in flight). In columns a held span is one slot: numbers in typed arrays (off the V8 heap)
-// and references to already shared strings in long-lived arrays that are filled in place. Only its
-// span id string, which the assembler's owner map keys on anyway, is promoted per span.
+// and references to already shared strings in long-lived arrays that are filled in place. Span and
+// parent ids are kept as int32 halves, not strings: the assembler's index (trace-index.ts) keys on
+// the halves, so no string is promoted per span (39 B a span of id strings before).
 // Slots are reused; `take` turns a slot back into a span object when its request is emitted, and
 // that object dies young after analysis.
 import type { Resource, Span } from '../contract.js';
+import { hexHalf, idHex } from '../decode/ids.js';
 import { NO_EXTRAS, sharedExtras, spanExtras, spanWithExtras } from '../decode/span-factory.js';
 import type { Extras } from '../decode/span-factory.js';
 
 /** String fields per slot, in this order. */
-const STRINGS = 12;
+const STRINGS = 10;
 /** Doubles per slot: startMs, durationMs. */
 const DOUBLES = 2;
-/** Int32s per slot: kind, statusCode, dbRows, truncatedAttributes, flags. */
-const INTS = 5;
+/** Int32s per slot: kind, statusCode, dbRows, truncatedAttributes, flags, span id hi/lo, parent id hi/lo. */
+const INTS = 9;
+const FLAGS = 4;
+const SPAN_HI = 5;
+const PARENT_HI = 7;
 const REMOTE_PARENT = 1;
 const EXCEPTION = 2;
+const HAS_PARENT = 4;
 
 /** What a freed slot points at instead of a resource. */
 const NO_RESOURCE: Resource = Object.freeze({ serviceName: '', serviceNameUnknown: true, serviceVersion: '', environment: '', serviceInstanceId: '' });
@@ -59,6 +65,12 @@ export class SpanStore {
 
   /** Copies `s` into a slot and returns the slot. */
   put(s: Span): number {
+    // Ids first: a malformed one throws before a slot is taken.
+    const parent = s.parentSpanId !== '';
+    const spanHi = hexHalf(s.spanId, 0);
+    const spanLo = hexHalf(s.spanId, 8);
+    const parentHi = parent ? hexHalf(s.parentSpanId, 0) : 0;
+    const parentLo = parent ? hexHalf(s.parentSpanId, 8) : 0;
     let c = this.low;
     while (c < this.strs.length && this.freeSlots[c]!.length === 0) c++;
     if (c === this.strs.length) this.addChunk();
@@ -70,8 +82,6 @@ export class SpanStore {
     const strs = this.strs[c]!;
     let k = o * STRINGS;
     strs[k++] = s.traceId;
-    strs[k++] = s.spanId;
-    strs[k++] = s.parentSpanId;
     strs[k++] = s.name;
     strs[k++] = s.scope;
     strs[k++] = s.serverAddress;
@@ -92,7 +102,11 @@ export class SpanStore {
     i32[i + 1] = s.statusCode;
     i32[i + 2] = s.dbRows;
     i32[i + 3] = s.truncatedAttributes;
-    i32[i + 4] = (s.parentIsRemote ? REMOTE_PARENT : 0) | (s.hasException ? EXCEPTION : 0);
+    i32[i + FLAGS] = (s.parentIsRemote ? REMOTE_PARENT : 0) | (s.hasException ? EXCEPTION : 0) | (parent ? HAS_PARENT : 0);
+    i32[i + SPAN_HI] = spanHi;
+    i32[i + SPAN_HI + 1] = spanLo;
+    i32[i + PARENT_HI] = parentHi;
+    i32[i + PARENT_HI + 1] = parentLo;
     return slot;
   }
 
@@ -101,12 +115,31 @@ export class SpanStore {
     return this.strs[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * STRINGS]!;
   }
 
-  spanId(slot: number): string {
-    return this.strs[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * STRINGS + 1]!;
+  /** The span id's first four bytes as an int32 (spanLo: the last four). */
+  spanHi(slot: number): number {
+    return this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + SPAN_HI]!;
   }
 
-  parentSpanId(slot: number): string {
-    return this.strs[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * STRINGS + 2]!;
+  spanLo(slot: number): number {
+    return this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + SPAN_HI + 1]!;
+  }
+
+  /** False for a root span (no parent id); parentHi and parentLo then read 0. */
+  hasParent(slot: number): boolean {
+    return (this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + FLAGS]! & HAS_PARENT) !== 0;
+  }
+
+  parentHi(slot: number): number {
+    return this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + PARENT_HI]!;
+  }
+
+  parentLo(slot: number): number {
+    return this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + PARENT_HI + 1]!;
+  }
+
+  /** The span id as the contract's hex string (tests, tools). */
+  spanId(slot: number): string {
+    return idHex(this.spanHi(slot), this.spanLo(slot));
   }
 
   resource(slot: number): Resource {
@@ -118,7 +151,7 @@ export class SpanStore {
   }
 
   parentIsRemote(slot: number): boolean {
-    return (this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + 4]! & REMOTE_PARENT) !== 0;
+    return (this.i32[slot >> CHUNK_BITS]![(slot & IN_CHUNK) * INTS + FLAGS]! & REMOTE_PARENT) !== 0;
   }
 
   /** The span in `slot` as a new object; the slot is freed. */
@@ -129,8 +162,6 @@ export class SpanStore {
     const strs = this.strs[c]!;
     let k = o * STRINGS;
     s.traceId = strs[k++]!;
-    s.spanId = strs[k++]!;
-    s.parentSpanId = strs[k++]!;
     s.name = strs[k++]!;
     s.scope = strs[k++]!;
     s.serverAddress = strs[k++]!;
@@ -149,8 +180,11 @@ export class SpanStore {
     s.statusCode = i32[i + 1]!;
     s.dbRows = i32[i + 2]!;
     s.truncatedAttributes = i32[i + 3]!;
-    s.parentIsRemote = (i32[i + 4]! & REMOTE_PARENT) !== 0;
-    s.hasException = (i32[i + 4]! & EXCEPTION) !== 0;
+    const flags = i32[i + FLAGS]!;
+    s.parentIsRemote = (flags & REMOTE_PARENT) !== 0;
+    s.hasException = (flags & EXCEPTION) !== 0;
+    s.spanId = idHex(i32[i + SPAN_HI]!, i32[i + SPAN_HI + 1]!);
+    s.parentSpanId = (flags & HAS_PARENT) === 0 ? '' : idHex(i32[i + PARENT_HI]!, i32[i + PARENT_HI + 1]!);
     this.free(slot);
     return s;
   }
