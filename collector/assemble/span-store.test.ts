@@ -217,6 +217,29 @@ describe('SpanStore', () => {
     }), { numRuns: 500, examples: [['ffffffffffffffff', '8000000000000000'], ['0000000000000001', '']] });
   });
 
+  test('siblings sharing a parent, a root between them and the parent after its children come back with their own ids', () => {
+    // The store keeps the last parent id parsed and made: every order must still give each span its
+    // own (ids here share one half with another, so a memo that checked one half would be caught).
+    const P = 'aaaaaaaaaaaaaaa1';
+    const spans = [
+      makeSpan({ spanId: 'c000000000000001', parentSpanId: P }),
+      makeSpan({ spanId: 'c000000000000002', parentSpanId: P }),
+      makeSpan({ spanId: 'c000000000000003', parentSpanId: '' }),
+      makeSpan({ spanId: 'c000000000000004', parentSpanId: P }),
+      makeSpan({ spanId: P, parentSpanId: 'bbbbbbbbaaaaaaa1' }),
+      makeSpan({ spanId: 'aaaaaaaac0000005', parentSpanId: 'bbbbbbbbaaaaaaa1' }),
+    ];
+    for (const order of [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [4, 0, 2, 5, 1, 3]]) {
+      const store = new SpanStore();
+      const slots = spans.map((x) => store.put(x));
+      for (const i of order) {
+        const back = store.take(slots[i]!);
+        assert.equal(back.spanId, spans[i]!.spanId);
+        assert.equal(back.parentSpanId, spans[i]!.parentSpanId);
+      }
+    }
+  });
+
   test('a span id that is not 16 lowercase hex characters is refused before a slot is taken', () => {
     const store = new SpanStore();
     for (const spanId of ['ABCDEF0123456789', '0123456789abcde', '0123456789abcdef0', '0123456789abcdeg', '0123456789abcd\u0130f']) {

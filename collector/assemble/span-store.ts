@@ -12,9 +12,11 @@ import type { Resource, Span } from '../contract.js';
 import { hexHalf, idHex } from '../decode/ids.js';
 import { NO_EXTRAS, sharedExtras, spanExtras, spanWithExtras } from '../decode/span-factory.js';
 import type { Extras } from '../decode/span-factory.js';
+import { ContextCache, NO_CONTEXT } from './held-context.js';
+import type { HeldContext } from './held-context.js';
 
-/** String fields per slot, in this order. */
-const STRINGS = 10;
+/** String fields per slot, in this order (six more are shared through a HeldContext). */
+const STRINGS = 4;
 /** Doubles per slot: startMs, durationMs. */
 const DOUBLES = 2;
 /** Int32s per slot: kind, statusCode, dbRows, truncatedAttributes, flags, span id hi/lo, parent id hi/lo. */
@@ -44,6 +46,18 @@ export class SpanStore {
   private readonly strs: string[][] = [];
   private readonly resources: Resource[][] = [];
   private readonly extras: Extras[][] = [];
+  private readonly contexts: HeldContext[][] = [];
+  private readonly contextCache = new ContextCache();
+  // Siblings arrive and are taken one after another and share their parent's id, and a parent is
+  // often taken right after its children: the last parent id is kept both ways, so it is parsed
+  // and made once (76% of the bench workload's spans repeat the previous span's parent, and 9%
+  // are that parent), and siblings share one parent id string.
+  private putParent = '';
+  private putParentHi = 0;
+  private putParentLo = 0;
+  private takeHex = '';
+  private takeHi = 0;
+  private takeLo = 0;
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
   /** Free slots of each chunk, highest first (pop takes the lowest). */
@@ -69,8 +83,13 @@ export class SpanStore {
     const parent = s.parentSpanId !== '';
     const spanHi = hexHalf(s.spanId, 0);
     const spanLo = hexHalf(s.spanId, 8);
-    const parentHi = parent ? hexHalf(s.parentSpanId, 0) : 0;
-    const parentLo = parent ? hexHalf(s.parentSpanId, 8) : 0;
+    if (parent && s.parentSpanId !== this.putParent) {
+      this.putParentHi = hexHalf(s.parentSpanId, 0);
+      this.putParentLo = hexHalf(s.parentSpanId, 8);
+      this.putParent = s.parentSpanId;
+    }
+    const parentHi = parent ? this.putParentHi : 0;
+    const parentLo = parent ? this.putParentLo : 0;
     let c = this.low;
     while (c < this.strs.length && this.freeSlots[c]!.length === 0) c++;
     if (c === this.strs.length) this.addChunk();
@@ -83,14 +102,9 @@ export class SpanStore {
     let k = o * STRINGS;
     strs[k++] = s.traceId;
     strs[k++] = s.name;
-    strs[k++] = s.scope;
-    strs[k++] = s.serverAddress;
-    strs[k++] = s.dbSystem;
-    strs[k++] = s.dbNamespace;
     strs[k++] = s.dbStatement;
-    strs[k++] = s.dbOperation;
-    strs[k++] = s.dbParamsHash;
-    strs[k] = s.hotpathKind;
+    strs[k] = s.dbParamsHash;
+    this.contexts[c]![o] = this.contextCache.of(s);
     this.resources[c]![o] = s.resource;
     this.extras[c]![o] = sharedExtras(spanExtras(s));
     const f64 = this.f64[c]!;
@@ -163,14 +177,15 @@ export class SpanStore {
     let k = o * STRINGS;
     s.traceId = strs[k++]!;
     s.name = strs[k++]!;
-    s.scope = strs[k++]!;
-    s.serverAddress = strs[k++]!;
-    s.dbSystem = strs[k++]!;
-    s.dbNamespace = strs[k++]!;
     s.dbStatement = strs[k++]!;
-    s.dbOperation = strs[k++]!;
-    s.dbParamsHash = strs[k++]!;
-    s.hotpathKind = strs[k]!;
+    s.dbParamsHash = strs[k]!;
+    const x = this.contexts[c]![o]!;
+    s.scope = x.scope;
+    s.serverAddress = x.serverAddress;
+    s.dbSystem = x.dbSystem;
+    s.dbNamespace = x.dbNamespace;
+    s.dbOperation = x.dbOperation;
+    s.hotpathKind = x.hotpathKind;
     const f64 = this.f64[c]!;
     s.startMs = f64[o * DOUBLES]!;
     s.durationMs = f64[o * DOUBLES + 1]!;
@@ -183,10 +198,23 @@ export class SpanStore {
     const flags = i32[i + FLAGS]!;
     s.parentIsRemote = (flags & REMOTE_PARENT) !== 0;
     s.hasException = (flags & EXCEPTION) !== 0;
-    s.spanId = idHex(i32[i + SPAN_HI]!, i32[i + SPAN_HI + 1]!);
-    s.parentSpanId = (flags & HAS_PARENT) === 0 ? '' : idHex(i32[i + PARENT_HI]!, i32[i + PARENT_HI + 1]!);
+    const hi = i32[i + SPAN_HI]!;
+    const lo = i32[i + SPAN_HI + 1]!;
+    // A parent taken right after its children gets the string they hold as their parent id.
+    s.spanId = hi === this.takeHi && lo === this.takeLo && this.takeHex !== '' ? this.takeHex : idHex(hi, lo);
+    s.parentSpanId = (flags & HAS_PARENT) === 0 ? '' : this.parentHex(i32[i + PARENT_HI]!, i32[i + PARENT_HI + 1]!);
     this.free(slot);
     return s;
+  }
+
+  /** The hex string of a parent id, the same string as the last parent's when the id repeats. */
+  private parentHex(hi: number, lo: number): string {
+    if (hi !== this.takeHi || lo !== this.takeLo || this.takeHex === '') {
+      this.takeHex = idHex(hi, lo);
+      this.takeHi = hi;
+      this.takeLo = lo;
+    }
+    return this.takeHex;
   }
 
   /** Frees `slot` without reading it (a span dropped, refused or duplicated after it was stored). */
@@ -197,6 +225,7 @@ export class SpanStore {
     this.strs[c]!.fill('', o * STRINGS, (o + 1) * STRINGS);
     this.resources[c]![o] = NO_RESOURCE;
     this.extras[c]![o] = NO_EXTRAS;
+    this.contexts[c]![o] = NO_CONTEXT;
     this.freeSlots[c]!.push(slot);
     this.used--;
     if (c < this.low) this.low = c;
@@ -215,7 +244,7 @@ export class SpanStore {
     while (empty < n && this.usedSlots[n - 1 - empty] === 0) empty++;
     const spare = 1 + ((n - empty) >> 2);
     while (empty > spare) {
-      for (const column of [this.strs, this.resources, this.extras, this.f64, this.i32, this.freeSlots, this.usedSlots]) column.pop();
+      for (const column of [this.strs, this.resources, this.extras, this.contexts, this.f64, this.i32, this.freeSlots, this.usedSlots]) column.pop();
       n--;
       empty--;
     }
@@ -232,6 +261,7 @@ export class SpanStore {
     this.strs.push(new Array<string>(CHUNK * STRINGS).fill(''));
     this.resources.push(new Array<Resource>(CHUNK).fill(NO_RESOURCE));
     this.extras.push(new Array<Extras>(CHUNK).fill(NO_EXTRAS));
+    this.contexts.push(new Array<HeldContext>(CHUNK).fill(NO_CONTEXT));
     this.f64.push(new Float64Array(CHUNK * DOUBLES));
     this.i32.push(new Int32Array(CHUNK * INTS));
   }

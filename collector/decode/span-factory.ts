@@ -177,7 +177,7 @@ export function sharedExtras(x: Extras): Extras {
 }
 
 /** Length and three characters of a text: the texts here are interned names, cheap to tell apart. */
-function textHash(h: number, t: string): number {
+export function textHash(h: number, t: string): number {
   const n = t.length;
   h = Math.imul(h ^ n, 0x01000193);
   if (n === 0) return h;
