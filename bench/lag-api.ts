@@ -1,7 +1,7 @@
 // The bench's lag and API phase alone, at a fixed offered rate, for settings that trade the two
 // (the API thread's nice value above all): each setting gets a fresh collector per round, and the
 // rounds alternate, so a VM whose speed drifts moves every setting alike.
-//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--env=NAME=v1,v2,...]
+//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...]
 // e.g. node --import tsx bench/lag-api.ts 160000 --env=HOTPATH_API_THREAD_NICE=10,7,5
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess, ensureBuilt } from './collector-process.js';
@@ -12,9 +12,11 @@ import { BatchSource, buildWorkload, DJANGO_SHAPE } from './workload.js';
 const args = process.argv.slice(2);
 const opt = (k: string, d: string): string => args.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const rate = Number(args.find((a) => !a.startsWith('--')));
-if (!(rate > 0)) throw new Error('usage: lag-api.ts RATE [--rounds=3] [--seconds=15] [--env=NAME=v1,v2]');
+if (!(rate > 0)) throw new Error('usage: lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2]');
 const rounds = Number(opt('rounds', '3'));
 const seconds = Number(opt('seconds', '15'));
+// As the full run: markers and API calls of the fresh collector's first seconds are kept apart.
+const warmupS = Number(opt('warmup', '5'));
 const [envName, envValues] = opt('env', '=').split('=') as [string, string];
 const settings = envName === '' ? [''] : envValues.split(',');
 // As bench/run.ts: the collector on core 0, this sender on core 1, the default grace.
@@ -34,10 +36,10 @@ for (let round = 1; round <= rounds; round++) {
     const c = await CollectorProcess.start({ cpu: 0, env });
     const s = httpSender(c.ports.http, false, CONCURRENCY);
     try {
-      const r = await lagAndApi(c, s.send, new BatchSource(w, (cycle += 10_000), false), rate, seconds * 1000, GRACE_MS, CONCURRENCY);
+      const r = await lagAndApi(c, s.send, new BatchSource(w, (cycle += 10_000), false), rate, seconds * 1000, GRACE_MS, CONCURRENCY, warmupS * 1000);
       const label = envName === '' ? 'default' : `${envName}=${value}`;
       console.log(
-        `round ${round} ${label}: lag p50/p99 ${fmt(r.lagMs, 50)}/${fmt(r.lagMs, 99)} ms (${r.lagMs.length} markers, ${r.lostMarkers} lost); ` +
+        `round ${round} ${label}: lag p50/p99 ${fmt(r.lagMs, 50)}/${fmt(r.lagMs, 99)} ms (${r.lagMs.length} markers, ${r.lostMarkers} lost; warm-up p99 ${fmt(r.coldLagMs, 99)}); ` +
           `API p50/p99 /endpoints ${fmt(r.endpointsMs, 50)}/${fmt(r.endpointsMs, 99)}, /queries ${fmt(r.queriesMs, 50)}/${fmt(r.queriesMs, 99)} ms ` +
           `(${r.endpointsMs.length} calls each); sent ${(r.load.keptPace * 100).toFixed(0)}% of pace`,
       );
