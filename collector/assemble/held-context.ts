@@ -26,8 +26,12 @@ const SLOTS = 1024;
 
 export class ContextCache {
   private readonly slots: HeldContext[] = new Array<HeldContext>(SLOTS).fill(NO_CONTEXT);
+  private last: HeldContext = NO_CONTEXT;
 
   of(s: Span): HeldContext {
+    // A request's DB spans come one after another with one context: compared before hashing.
+    const last = this.last;
+    if (same(last, s)) return last;
     let h = textHash(0x811c9dc5, s.scope);
     h = textHash(h, s.serverAddress);
     h = textHash(h, s.dbSystem);
@@ -35,14 +39,20 @@ export class ContextCache {
     h = textHash(h, s.dbOperation);
     h = textHash(h, s.hotpathKind);
     const i = (h ^ (h >>> 16)) & (SLOTS - 1);
-    const c = this.slots[i]!;
-    if (c.scope === s.scope && c.serverAddress === s.serverAddress && c.dbSystem === s.dbSystem
-      && c.dbNamespace === s.dbNamespace && c.dbOperation === s.dbOperation && c.hotpathKind === s.hotpathKind) return c;
-    const made: HeldContext = Object.freeze({
-      scope: s.scope, serverAddress: s.serverAddress, dbSystem: s.dbSystem,
-      dbNamespace: s.dbNamespace, dbOperation: s.dbOperation, hotpathKind: s.hotpathKind,
-    });
-    this.slots[i] = made;
-    return made;
+    let c = this.slots[i]!;
+    if (!same(c, s)) {
+      c = Object.freeze({
+        scope: s.scope, serverAddress: s.serverAddress, dbSystem: s.dbSystem,
+        dbNamespace: s.dbNamespace, dbOperation: s.dbOperation, hotpathKind: s.hotpathKind,
+      });
+      this.slots[i] = c;
+    }
+    this.last = c;
+    return c;
   }
+}
+
+function same(c: HeldContext, s: Span): boolean {
+  return c.scope === s.scope && c.serverAddress === s.serverAddress && c.dbSystem === s.dbSystem
+    && c.dbNamespace === s.dbNamespace && c.dbOperation === s.dbOperation && c.hotpathKind === s.hotpathKind;
 }
