@@ -9,11 +9,12 @@
 // Slots are reused; `take` turns a slot back into a span object when its request is emitted, and
 // that object dies young after analysis.
 import type { Resource, Span } from '../contract.js';
-import { hexHalf, idHex } from '../decode/ids.js';
+import { idHex } from '../decode/ids.js';
 import { NO_EXTRAS, sharedExtras, spanExtras, spanWithExtras } from '../decode/span-factory.js';
 import type { Extras } from '../decode/span-factory.js';
 import { ContextCache, NO_CONTEXT } from './held-context.js';
 import type { HeldContext } from './held-context.js';
+import { HeldIds } from './held-ids.js';
 
 /** String fields per slot, in this order (six more are shared through a HeldContext). */
 const STRINGS = 4;
@@ -48,16 +49,7 @@ export class SpanStore {
   private readonly extras: Extras[][] = [];
   private readonly contexts: HeldContext[][] = [];
   private readonly contextCache = new ContextCache();
-  // Siblings arrive and are taken one after another and share their parent's id, and a parent is
-  // often taken right after its children: the last parent id is kept both ways, so it is parsed
-  // and made once (76% of the bench workload's spans repeat the previous span's parent, and 9%
-  // are that parent), and siblings share one parent id string.
-  private putParent = '';
-  private putParentHi = 0;
-  private putParentLo = 0;
-  private takeHex = '';
-  private takeHi = 0;
-  private takeLo = 0;
+  private readonly ids = new HeldIds();
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
   /** Free slots of each chunk, highest first (pop takes the lowest). */
@@ -80,16 +72,14 @@ export class SpanStore {
   /** Copies `s` into a slot and returns the slot. */
   put(s: Span): number {
     // Ids first: a malformed one throws before a slot is taken.
+    const ids = this.ids;
     const parent = s.parentSpanId !== '';
-    const spanHi = hexHalf(s.spanId, 0);
-    const spanLo = hexHalf(s.spanId, 8);
-    if (parent && s.parentSpanId !== this.putParent) {
-      this.putParentHi = hexHalf(s.parentSpanId, 0);
-      this.putParentLo = hexHalf(s.parentSpanId, 8);
-      this.putParent = s.parentSpanId;
-    }
-    const parentHi = parent ? this.putParentHi : 0;
-    const parentLo = parent ? this.putParentLo : 0;
+    ids.read(s.spanId);
+    const spanHi = ids.hi;
+    const spanLo = ids.lo;
+    if (parent) ids.readParent(s.parentSpanId);
+    const parentHi = parent ? ids.hi : 0;
+    const parentLo = parent ? ids.lo : 0;
     let c = this.low;
     while (c < this.strs.length && this.freeSlots[c]!.length === 0) c++;
     if (c === this.strs.length) this.addChunk();
@@ -198,23 +188,10 @@ export class SpanStore {
     const flags = i32[i + FLAGS]!;
     s.parentIsRemote = (flags & REMOTE_PARENT) !== 0;
     s.hasException = (flags & EXCEPTION) !== 0;
-    const hi = i32[i + SPAN_HI]!;
-    const lo = i32[i + SPAN_HI + 1]!;
-    // A parent taken right after its children gets the string they hold as their parent id.
-    s.spanId = hi === this.takeHi && lo === this.takeLo && this.takeHex !== '' ? this.takeHex : idHex(hi, lo);
-    s.parentSpanId = (flags & HAS_PARENT) === 0 ? '' : this.parentHex(i32[i + PARENT_HI]!, i32[i + PARENT_HI + 1]!);
+    s.spanId = this.ids.spanHex(i32[i + SPAN_HI]!, i32[i + SPAN_HI + 1]!);
+    s.parentSpanId = (flags & HAS_PARENT) === 0 ? '' : this.ids.parentHex(i32[i + PARENT_HI]!, i32[i + PARENT_HI + 1]!);
     this.free(slot);
     return s;
-  }
-
-  /** The hex string of a parent id, the same string as the last parent's when the id repeats. */
-  private parentHex(hi: number, lo: number): string {
-    if (hi !== this.takeHi || lo !== this.takeLo || this.takeHex === '') {
-      this.takeHex = idHex(hi, lo);
-      this.takeHi = hi;
-      this.takeLo = lo;
-    }
-    return this.takeHex;
   }
 
   /** Frees `slot` without reading it (a span dropped, refused or duplicated after it was stored). */
