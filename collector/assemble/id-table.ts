@@ -16,9 +16,12 @@
 export const ABSENT = -1;
 
 export class IdTable {
-  /** trace, hi, lo per entry; an entry is empty when its value is ABSENT. */
-  private keys: Int32Array;
-  private values: Int32Array;
+  /**
+   * trace, hi, lo, value per entry, interleaved: a probe reads one 16-byte entry, four to a cache
+   * line, where keys and values in two arrays cost two misses a probe in a table of megabytes.
+   * An entry is empty when its value is ABSENT.
+   */
+  private e: Int32Array;
   private mask: number;
   private count = 0;
   /** Deletions since the table was last at least an eighth full (or resized). */
@@ -33,8 +36,7 @@ export class IdTable {
   ) {
     this.seed = seed;
     if (minCapacity < 8 || (minCapacity & (minCapacity - 1)) !== 0) throw new Error('minCapacity must be a power of two >= 8');
-    this.keys = new Int32Array(minCapacity * 3);
-    this.values = new Int32Array(minCapacity).fill(ABSENT);
+    this.e = emptyEntries(minCapacity);
     this.mask = minCapacity - 1;
   }
 
@@ -47,65 +49,60 @@ export class IdTable {
   }
 
   get(trace: number, hi: number, lo: number): number {
-    const keys = this.keys;
-    const values = this.values;
+    const e = this.e;
     for (let i = slotOf(trace, hi, lo, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const v = values[i]!;
+      const k = i << 2;
+      const v = e[k + 3]!;
       if (v === ABSENT) return ABSENT;
-      const k = i * 3;
-      if (keys[k] === trace && keys[k + 1] === hi && keys[k + 2] === lo) return v;
+      if (e[k] === trace && e[k + 1] === hi && e[k + 2] === lo) return v;
     }
   }
 
   /** Sets the value of a key (a value >= 0); true when the key is new. */
   set(trace: number, hi: number, lo: number, value: number): boolean {
     if (value < 0) throw new Error(`IdTable values are >= 0, got ${value}`);
-    const keys = this.keys;
-    const values = this.values;
-    let i = slotOf(trace, hi, lo, this.seed) & this.mask;
-    for (; values[i] !== ABSENT; i = (i + 1) & this.mask) {
-      const k = i * 3;
-      if (keys[k] === trace && keys[k + 1] === hi && keys[k + 2] === lo) {
-        values[i] = value;
+    const e = this.e;
+    let k = (slotOf(trace, hi, lo, this.seed) & this.mask) << 2;
+    for (; e[k + 3] !== ABSENT; k = (k + 4) & ((this.mask << 2) | 3)) {
+      if (e[k] === trace && e[k + 1] === hi && e[k + 2] === lo) {
+        e[k + 3] = value;
         return false;
       }
     }
-    const k = i * 3;
-    keys[k] = trace;
-    keys[k + 1] = hi;
-    keys[k + 2] = lo;
-    values[i] = value;
+    e[k] = trace;
+    e[k + 1] = hi;
+    e[k + 2] = lo;
+    e[k + 3] = value;
     if (++this.count * 2 > this.capacity) this.resize(this.capacity * 2);
     return true;
   }
 
   /** Removes a key; true when it was there. */
   delete(trace: number, hi: number, lo: number): boolean {
-    const keys = this.keys;
-    const values = this.values;
+    const e = this.e;
     const mask = this.mask;
     let i = slotOf(trace, hi, lo, this.seed) & mask;
     for (; ; i = (i + 1) & mask) {
-      if (values[i] === ABSENT) return false;
-      const k = i * 3;
-      if (keys[k] === trace && keys[k + 1] === hi && keys[k + 2] === lo) break;
+      const k = i << 2;
+      if (e[k + 3] === ABSENT) return false;
+      if (e[k] === trace && e[k + 1] === hi && e[k + 2] === lo) break;
     }
     // Backward shift: later entries of the probe run move into the gap when their home slot lies
     // at or before it (cyclically), so every entry stays reachable from its home without markers.
     let gap = i;
-    for (let j = (gap + 1) & mask; values[j] !== ABSENT; j = (j + 1) & mask) {
-      const k = j * 3;
-      const home = slotOf(keys[k]!, keys[k + 1]!, keys[k + 2]!, this.seed) & mask;
+    for (let j = (gap + 1) & mask; e[(j << 2) + 3] !== ABSENT; j = (j + 1) & mask) {
+      const k = j << 2;
+      const home = slotOf(e[k]!, e[k + 1]!, e[k + 2]!, this.seed) & mask;
       if (((j - home) & mask) >= ((j - gap) & mask)) {
-        const g = gap * 3;
-        keys[g] = keys[k]!;
-        keys[g + 1] = keys[k + 1]!;
-        keys[g + 2] = keys[k + 2]!;
-        values[gap] = values[j]!;
+        const g = gap << 2;
+        e[g] = e[k]!;
+        e[g + 1] = e[k + 1]!;
+        e[g + 2] = e[k + 2]!;
+        e[g + 3] = e[k + 3]!;
         gap = j;
       }
     }
-    values[gap] = ABSENT;
+    e[(gap << 2) + 3] = ABSENT;
     this.count--;
     if (this.count * 8 >= this.capacity || this.capacity === this.minCapacity) this.lowDeletes = 0;
     else if (++this.lowDeletes * 2 >= this.capacity) {
@@ -118,27 +115,28 @@ export class IdTable {
 
   private resize(capacity: number): void {
     this.lowDeletes = 0;
-    const keys = this.keys;
-    const values = this.values;
-    this.keys = new Int32Array(capacity * 3);
-    this.values = new Int32Array(capacity).fill(ABSENT);
-    this.mask = capacity - 1;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v === ABSENT) continue;
-      const k = i * 3;
-      const trace = keys[k]!;
-      const hi = keys[k + 1]!;
-      const lo = keys[k + 2]!;
-      let j = slotOf(trace, hi, lo, this.seed) & this.mask;
-      while (this.values[j] !== ABSENT) j = (j + 1) & this.mask;
-      const n = j * 3;
-      this.keys[n] = trace;
-      this.keys[n + 1] = hi;
-      this.keys[n + 2] = lo;
-      this.values[j] = v;
+    const old = this.e;
+    const e = emptyEntries(capacity);
+    const mask = capacity - 1;
+    for (let k = 0; k < old.length; k += 4) {
+      if (old[k + 3] === ABSENT) continue;
+      let j = slotOf(old[k]!, old[k + 1]!, old[k + 2]!, this.seed) & mask;
+      while (e[(j << 2) + 3] !== ABSENT) j = (j + 1) & mask;
+      const n = j << 2;
+      e[n] = old[k]!;
+      e[n + 1] = old[k + 1]!;
+      e[n + 2] = old[k + 2]!;
+      e[n + 3] = old[k + 3]!;
     }
+    this.e = e;
+    this.mask = mask;
   }
+}
+
+function emptyEntries(capacity: number): Int32Array {
+  const e = new Int32Array(capacity * 4);
+  for (let k = 3; k < e.length; k += 4) e[k] = ABSENT;
+  return e;
 }
 
 /**
