@@ -4,7 +4,7 @@
 // handful of such sets; at six references a span they were 48 of the 168 heap bytes a held span
 // cost (bench/held-memory.ts after the id tables of trace-index.ts).
 import type { Span } from '../contract.js';
-import { textHash } from '../decode/span-factory.js';
+import { sampledTextHash } from '../decode/span-factory.js';
 
 export interface HeldContext {
   readonly scope: string;
@@ -32,12 +32,12 @@ export class ContextCache {
     // A request's DB spans come one after another with one context: compared before hashing.
     const last = this.last;
     if (same(last, s)) return last;
-    let h = textHash(0x811c9dc5, s.scope);
-    h = textHash(h, s.serverAddress);
-    h = textHash(h, s.dbSystem);
-    h = textHash(h, s.dbNamespace);
-    h = textHash(h, s.dbOperation);
-    h = textHash(h, s.hotpathKind);
+    let h = sampledTextHash(0x811c9dc5, s.scope);
+    h = sampledTextHash(h, s.serverAddress);
+    h = sampledTextHash(h, s.dbSystem);
+    h = sampledTextHash(h, s.dbNamespace);
+    h = sampledTextHash(h, s.dbOperation);
+    h = sampledTextHash(h, s.hotpathKind);
     const i = (h ^ (h >>> 16)) & (SLOTS - 1);
     let c = this.slots[i]!;
     if (!same(c, s)) {

@@ -190,6 +190,17 @@ export function textHash(h: number, t: string): number {
   return h;
 }
 
+/**
+ * Length and three characters (first, middle, last): for sets of a few distinct names where a
+ * collision only costs a cache slot (held-context.ts), read on most spans.
+ */
+export function sampledTextHash(h: number, t: string): number {
+  const n = t.length;
+  h = Math.imul(h ^ n, 0x01000193);
+  if (n === 0) return h;
+  return Math.imul(h ^ t.charCodeAt(0) ^ (t.charCodeAt(n >> 1) << 8) ^ (t.charCodeAt(n - 1) << 16), 0x85ebca6b);
+}
+
 function extrasHash(x: SpanExtras): number {
   let h = Math.imul(x.httpStatus ^ (x.cacheHits << 12) ^ (x.cacheMisses << 22), 0x9e3779b1);
   h = textHash(h, x.statusMessage);
