@@ -182,7 +182,7 @@ export function sharedExtras(x: Extras): Extras {
  * rare-attribute sets filled to MAX_SAME_HASH, compared field by field on every lookup, and sets
  * past it went unshared (sameExtras 0.01 -> 0.14 s of a 10 -> 1,000-route profile diff).
  */
-export function textHash(h: number, t: string): number {
+function textHash(h: number, t: string): number {
   const n = t.length;
   h = Math.imul(h ^ n, 0x01000193);
   const m = n < 64 ? n : 64;
