@@ -145,7 +145,10 @@ describe(`${OVERLOAD_FACTOR}x the measured sustainable rate on a capped CPU, rea
     o.idleRss = rssBytes(collector.pid);
     cap = capCpu(collector.pid, CPU_FRACTION);
     const measure = new Recorder('measure');
-    o.rate = await measureCapacity(collector, measure, 3);
+    // Noise only lowers a capacity reading, and the first window runs code still being compiled on
+    // 15% of a core: single windows read R 1,283 (a CI run whose 5R burst then went through without
+    // a refusal) and 2,578 spans/s, the larger of two 7,228. The larger of two windows counts.
+    o.rate = Math.max(await measureCapacity(collector, measure, 3), await measureCapacity(collector, measure, 3));
     await measure.shutdown();
     await until(async () => (await backlog(collector)) === 0, 30_000, 'backlog analysed after measuring');
     o.before = await scrape(collector.apiUrl);
