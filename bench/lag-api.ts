@@ -1,7 +1,9 @@
 // The bench's lag and API phase alone, at a fixed offered rate, for settings that trade the two
 // (the API thread's nice value above all): each setting gets a fresh collector per round, and the
 // rounds alternate, so a VM whose speed drifts moves every setting alike.
-//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...]
+//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...] [--prof=DIR] [--dist]
+// --prof=DIR: the collector runs under `node --cpu-prof` (one profile per thread: the API thread's too).
+// --dist: each route's call times at p50, p75, p90, p95, p98, p99 and the maximum.
 // e.g. node --import tsx bench/lag-api.ts 160000 --env=HOTPATH_API_THREAD_NICE=10,7,5
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess, ensureBuilt } from './collector-process.js';
@@ -19,6 +21,7 @@ const seconds = Number(opt('seconds', '15'));
 const warmupS = Number(opt('warmup', '5'));
 const [envName, envValues] = opt('env', '=').split('=') as [string, string];
 const settings = envName === '' ? [''] : envValues.split(',');
+const profDir = opt('prof', '');
 // As bench/run.ts: the collector on core 0, this sender on core 1, the default grace.
 const GRACE_MS = 2000;
 const CONCURRENCY = 16;
@@ -33,7 +36,7 @@ for (let round = 1; round <= rounds; round++) {
   for (const value of settings) {
     const env: Record<string, string> = { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_IDLE_TIMEOUT_MS: '3000' };
     if (envName !== '') env[envName] = value;
-    const c = await CollectorProcess.start({ cpu: 0, env });
+    const c = await CollectorProcess.start({ cpu: 0, env, ...(profDir === '' ? {} : { cpuProfDir: profDir }) });
     const s = httpSender(c.ports.http, false, CONCURRENCY);
     try {
       const r = await lagAndApi(c, s.send, new BatchSource(w, (cycle += 10_000), false), rate, seconds * 1000, GRACE_MS, CONCURRENCY, warmupS * 1000);
@@ -41,8 +44,10 @@ for (let round = 1; round <= rounds; round++) {
       console.log(
         `round ${round} ${label}: lag p50/p99 ${fmt(r.lagMs, 50)}/${fmt(r.lagMs, 99)} ms (${r.lagMs.length} markers, ${r.lostMarkers} lost; warm-up p99 ${fmt(r.coldLagMs, 99)}); ` +
           `API p50/p99 /endpoints ${fmt(r.endpointsMs, 50)}/${fmt(r.endpointsMs, 99)}, /queries ${fmt(r.queriesMs, 50)}/${fmt(r.queriesMs, 99)} ms ` +
-          `(${r.endpointsMs.length} calls each); sent ${(r.load.keptPace * 100).toFixed(0)}% of pace`,
+          `(${r.endpointsMs.length} calls each); sent ${(r.load.keptPace * 100).toFixed(0)}% of pace; ` +
+          `client loop delay p99/max ${r.clientLoopDelayMs.p99.toFixed(1)}/${r.clientLoopDelayMs.max.toFixed(1)} ms`,
       );
+      if (args.includes('--dist')) for (const [n, xs] of [['endpoints', r.endpointsMs], ['queries', r.queriesMs]] as const) console.log(n, [50, 75, 90, 95, 98, 99, 100].map((p) => `p${p} ${fmt(xs, p)}`).join(' '));
     } finally {
       s.close();
       await c.stop();

@@ -10,6 +10,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CollectorProcess, Metrics } from './collector-process.js';
 import { offerLoad, type LoadResult, type Send } from './senders.js';
 import type { BatchSource } from './workload.js';
@@ -103,6 +104,8 @@ export interface LagApiResult {
   endpointsMs: number[];
   queriesMs: number[];
   load: LoadResult;
+  /** The timing process's own event-loop delay (p99, max, ms): a call's time includes it. */
+  clientLoopDelayMs: { p99: number; max: number };
 }
 
 /**
@@ -115,7 +118,10 @@ export interface LagApiResult {
 export async function lagAndApi(
   c: CollectorProcess, send: Send, source: BatchSource, rate: number, ms: number, graceMs: number, concurrency: number, warmupMs = 0,
 ): Promise<LagApiResult> {
-  const r: LagApiResult = { lagMs: [], coldLagMs: [], lostMarkers: 0, endpointsMs: [], queriesMs: [], load: undefined as unknown as LoadResult };
+  const r: LagApiResult = {
+    lagMs: [], coldLagMs: [], lostMarkers: 0, endpointsMs: [], queriesMs: [], load: undefined as unknown as LoadResult, clientLoopDelayMs: { p99: NaN, max: NaN },
+  };
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   const outstanding = new Map<string, { at: number; cold: boolean }>(); // route -> acknowledged at (ms)
   let running = true;
   const start = performance.now();
@@ -153,6 +159,7 @@ export async function lagAndApi(
     // next 22 calls): made during the warm-up, untimed.
     for (const [path] of routes) await c.get(path);
     await new Promise((res) => setTimeout(res, Math.max(0, warmupMs - (performance.now() - start))));
+    loopDelay.enable();
     while (running) {
       for (const [path, into] of routes) {
         const t0 = performance.now();
@@ -165,6 +172,8 @@ export async function lagAndApi(
   await loadDone;
   const stopAt = performance.now();
   running = false;
+  loopDelay.disable();
+  r.clientLoopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
   await Promise.all([markers, api, poll]);
   return r;
 }
