@@ -19,7 +19,7 @@ const quick = argv.includes('--quick');
 const profIdx = argv.indexOf('--profile');
 const profileDir = profIdx >= 0 ? argv[profIdx + 1] : undefined;
 const P = quick
-  ? { requests: 2000, windowMs: 2000, decodeS: 1, bisect: 0, maxTrials: 2, lagMs: 3000, lagWarmupMs: 2000, memExtraMs: 1500, scaleSpans: 20_000, scaleRounds: 1, gzipSearch: false }
+  ? { requests: 2000, windowMs: 2000, decodeS: 1, bisect: 0, maxTrials: 1, lagMs: 3000, lagWarmupMs: 2000, memExtraMs: 1500, scaleSpans: 20_000, scaleRounds: 1, gzipSearch: false }
   : { requests: 6000, windowMs: 10_000, decodeS: 6, bisect: 2, maxTrials: 12, lagMs: 15_000, lagWarmupMs: 5000, memExtraMs: 15_000, scaleSpans: 400_000, scaleRounds: 5, gzipSearch: true };
 const GRACE_MS = 2000;
 // Exporters in flight at once: a fleet of Django workers exports in parallel (the OTel JS
