@@ -1,9 +1,10 @@
 // The bench's lag and API phase alone, at a fixed offered rate, for settings that trade the two
 // (the API thread's nice value above all): each setting gets a fresh collector per round, and the
 // rounds alternate, so a VM whose speed drifts moves every setting alike.
-//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...] [--prof=DIR] [--dist]
+//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...] [--prof=DIR] [--dist] [--mains=A,B]
 // --prof=DIR: the collector runs under `node --cpu-prof` (one profile per thread: the API thread's too).
 // --dist: each route's call times at p50, p75, p90, p95, p98, p99 and the maximum.
+// --mains=a/main.js,b/main.js: alternate compiled builds instead of (or as well as) a setting.
 // e.g. node --import tsx bench/lag-api.ts 160000 --env=HOTPATH_API_THREAD_NICE=10,7,5
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess, ensureBuilt } from './collector-process.js';
@@ -22,6 +23,7 @@ const warmupS = Number(opt('warmup', '5'));
 const [envName, envValues] = opt('env', '=').split('=') as [string, string];
 const settings = envName === '' ? [''] : envValues.split(',');
 const profDir = opt('prof', '');
+const mains = opt('mains', '') === '' ? [undefined] : opt('mains', '').split(',');
 // As bench/run.ts: the collector on core 0, this sender on core 1, the default grace.
 const GRACE_MS = 2000;
 const CONCURRENCY = 16;
@@ -33,14 +35,14 @@ let cycle = 0;
 const fmt = (xs: number[], p: number): string => (xs.length === 0 ? '-' : percentile(xs, p).toFixed(1));
 
 for (let round = 1; round <= rounds; round++) {
-  for (const value of settings) {
+  for (const main of mains) for (const value of settings) {
     const env: Record<string, string> = { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_IDLE_TIMEOUT_MS: '3000' };
     if (envName !== '') env[envName] = value;
-    const c = await CollectorProcess.start({ cpu: 0, env, ...(profDir === '' ? {} : { cpuProfDir: profDir }) });
+    const c = await CollectorProcess.start({ cpu: 0, env, ...(profDir === '' ? {} : { cpuProfDir: profDir }), ...(main === undefined ? {} : { main }) });
     const s = httpSender(c.ports.http, false, CONCURRENCY);
     try {
       const r = await lagAndApi(c, s.send, new BatchSource(w, (cycle += 10_000), false), rate, seconds * 1000, GRACE_MS, CONCURRENCY, warmupS * 1000);
-      const label = envName === '' ? 'default' : `${envName}=${value}`;
+      const label = `${envName === '' ? 'default' : `${envName}=${value}`}${main === undefined ? '' : ` ${main}`}`;
       console.log(
         `round ${round} ${label}: lag p50/p99 ${fmt(r.lagMs, 50)}/${fmt(r.lagMs, 99)} ms (${r.lagMs.length} markers, ${r.lostMarkers} lost; warm-up p99 ${fmt(r.coldLagMs, 99)}); ` +
           `API p50/p99 /endpoints ${fmt(r.endpointsMs, 50)}/${fmt(r.endpointsMs, 99)}, /queries ${fmt(r.queriesMs, 50)}/${fmt(r.queriesMs, 99)} ms ` +

@@ -4,6 +4,7 @@ import type { Filters, TimeRange } from './bucketed-source.js';
 import { pageOf } from './page.js';
 import type { Page, PageRequest } from './page.js';
 import { prepared } from './statement-cache.js';
+import { encodedQuantile } from '../sketch-accumulator.js';
 import { mergedSketchSql } from '../sketch-sql.js';
 
 const SKETCH = mergedSketchSql();
@@ -37,15 +38,27 @@ export interface EndpointRow {
 export const ENDPOINT_SORTS = ['total_time', 'p95', 'p99', 'mean', 'count', 'errors'] as const;
 export type EndpointSort = (typeof ENDPOINT_SORTS)[number];
 
-// The whitelist: a sort key from the client selects one of these constant clauses, nothing else.
-// They name the group sums of `g` (and sort_q, the sort quantile, for the quantile sorts).
-const ORDER_BY: Record<EndpointSort, string> = {
-  total_time: 'total_ms DESC',
-  p95: 'sort_q DESC',
-  p99: 'sort_q DESC',
-  mean: 'total_ms / count DESC',
-  count: 'count DESC',
-  errors: 'errors DESC, total_ms DESC',
+type Group = Omit<EndpointRow, 'mean_ms' | 'share' | 'p50_ms' | 'p95_ms' | 'p99_ms'> & {
+  /** The group's merged duration sketch (sketch-codec layout), null when no row had one. */
+  sk: Uint8Array | null;
+  /** The quantile a quantile sort ranks by (null when the group has no sketch). */
+  sortQ: number | null;
+};
+
+const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+/** Ties keep a stable order: by service, method, route (UTF-16 order; SQLite's would be UTF-8's). */
+const byKey = (a: Group, b: Group): number => cmp(a.service, b.service) || cmp(a.method, b.method) || cmp(a.route, b.route);
+const desc = (x: number, y: number): number => (x === y ? 0 : x > y ? -1 : 1);
+const descNull = (x: number | null, y: number | null): number => desc(x ?? -Infinity, y ?? -Infinity);
+
+// The whitelist: a sort key from the client selects one of these comparators, nothing else.
+const ORDER_BY: Record<EndpointSort, (a: Group, b: Group) => number> = {
+  total_time: (a, b) => desc(a.total_ms, b.total_ms) || byKey(a, b),
+  p95: (a, b) => descNull(a.sortQ, b.sortQ) || byKey(a, b),
+  p99: (a, b) => descNull(a.sortQ, b.sortQ) || byKey(a, b),
+  mean: (a, b) => desc(a.total_ms / a.count, b.total_ms / b.count) || byKey(a, b),
+  count: (a, b) => desc(a.count, b.count) || byKey(a, b),
+  errors: (a, b) => desc(a.errors, b.errors) || desc(a.total_ms, b.total_ms) || byKey(a, b),
 };
 
 /** The quantile a quantile sort ranks by. */
@@ -55,12 +68,11 @@ const SOURCE_COLUMNS =
   'service, kind, method, route, count, errors, total_ms, max_ms, sketch, db_ms, db_count, cache_ms, ' +
   'cache_hits, cache_misses, template_ms, middleware_ms, outbound_ms, self_ms';
 
-type RawEndpoint = Omit<EndpointRow, 'mean_ms' | 'share' | 'p50_ms' | 'p95_ms' | 'p99_ms'> & {
-  all_ms: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-};
+function quantile(sk: Uint8Array | null, q: number): number | null {
+  if (sk === null) return null;
+  const v = encodedQuantile(sk, q);
+  return Number.isNaN(v) ? null : v;
+}
 
 /** Per-endpoint totals over `range`, ranked by `sort`; `kind` defaults to Django requests. */
 export function listEndpoints(
@@ -73,37 +85,33 @@ export function listEndpoints(
   const src = bucketedSource(db, 'endpoint', SOURCE_COLUMNS, range, { kind: 'request', ...filters }, [
     'service', 'version', 'kind', 'method', 'route',
   ]);
-  const q = SORT_QUANTILE[sort];
-  // One pass merges every group's sketch along with the sums. Endpoints are few (tens to hundreds),
-  // and for them this beat ranking by sums first and merging the page's sketches in a second
+  // One statement sums and merges every group's sketch; the share's denominator, the ranking, the
+  // page and the page's quantiles are then done here. Endpoints are few (tens to hundreds), and for
+  // them one merging pass beat ranking by sums first and merging the page's sketches in a second
   // statement (queries.ts does that): 50 endpoints over 24 h, 11 against 16 ms CPU; 150, 29-33 ms
-  // both (api-latency.bench.ts). The share denominator is a window sum over every group, taken
-  // before LIMIT cuts the page; quantiles are read for the page's rows only.
+  // both (api-latency.bench.ts). Ranking in SQL took two materialised CTEs, a window sum and three
+  // quantile calls a row through SQLite: 0.69-0.73 ms for 46 endpoints over 15 minutes, against
+  // 0.36 ms for the sums pass and the rest here (bench/README.md, session 12).
   const sql = `
-    WITH g AS MATERIALIZED (
-      SELECT service, kind, method, route, SUM(count) AS count, SUM(errors) AS errors,
-             SUM(total_ms) AS total_ms, MAX(max_ms) AS max_ms,
-             SUM(db_ms) AS db_ms, SUM(db_count) AS db_queries, SUM(cache_ms) AS cache_ms,
-             SUM(cache_hits) AS cache_hits, SUM(cache_misses) AS cache_misses, SUM(template_ms) AS template_ms,
-             SUM(middleware_ms) AS middleware_ms, SUM(outbound_ms) AS outbound_ms, SUM(self_ms) AS self_ms,
-             ${SKETCH} AS sk
-      FROM ${src.sql}
-      GROUP BY service, kind, method, route
-    ), p AS MATERIALIZED (
-      SELECT *, SUM(total_ms) OVER () AS all_ms${q === undefined ? '' : ', ddsketch_quantile(sk, ?) AS sort_q'}
-      FROM g ORDER BY ${ORDER_BY[sort]}, service, method, route LIMIT ? OFFSET ?
-    )
-    SELECT service, kind, method, route, count, errors, total_ms, all_ms, max_ms, db_ms, db_queries, cache_ms,
-           cache_hits, cache_misses, template_ms, middleware_ms, outbound_ms, self_ms,
-           ddsketch_quantile(sk, 0.5) AS p50, ddsketch_quantile(sk, 0.95) AS p95, ddsketch_quantile(sk, 0.99) AS p99
-    FROM p ORDER BY ${ORDER_BY[sort]}, service, method, route`;
-  const params = q === undefined ? src.params : [...src.params, q];
-  const rows = prepared(db, sql).all(...params, page.limit + 1, page.offset) as RawEndpoint[];
-  const p = pageOf(rows, page);
-  return { items: p.items.map((r) => toEndpointRow(r)), nextOffset: p.nextOffset };
+    SELECT service, kind, method, route, SUM(count) AS count, SUM(errors) AS errors,
+           SUM(total_ms) AS total_ms, MAX(max_ms) AS max_ms,
+           SUM(db_ms) AS db_ms, SUM(db_count) AS db_queries, SUM(cache_ms) AS cache_ms,
+           SUM(cache_hits) AS cache_hits, SUM(cache_misses) AS cache_misses, SUM(template_ms) AS template_ms,
+           SUM(middleware_ms) AS middleware_ms, SUM(outbound_ms) AS outbound_ms, SUM(self_ms) AS self_ms,
+           ${SKETCH} AS sk
+    FROM ${src.sql}
+    GROUP BY service, kind, method, route`;
+  const groups = prepared(db, sql).all(...src.params) as Group[];
+  let allMs = 0;
+  for (const g of groups) allMs += g.total_ms;
+  const q = SORT_QUANTILE[sort];
+  for (const g of groups) g.sortQ = q === undefined ? null : quantile(g.sk, q);
+  groups.sort(ORDER_BY[sort]);
+  const p = pageOf(groups.slice(page.offset, page.offset + page.limit + 1), page);
+  return { items: p.items.map((g) => toEndpointRow(g, allMs)), nextOffset: p.nextOffset };
 }
 
-function toEndpointRow(r: RawEndpoint): EndpointRow {
+function toEndpointRow(r: Group, allMs: number): EndpointRow {
   return {
     service: r.service,
     kind: r.kind,
@@ -113,10 +121,10 @@ function toEndpointRow(r: RawEndpoint): EndpointRow {
     errors: r.errors,
     total_ms: round3(r.total_ms) ?? 0,
     mean_ms: round3(ratio(r.total_ms, r.count)) ?? 0,
-    share: ratio(r.total_ms, r.all_ms),
-    p50_ms: round3(r.p50),
-    p95_ms: round3(r.p95),
-    p99_ms: round3(r.p99),
+    share: ratio(r.total_ms, allMs),
+    p50_ms: round3(quantile(r.sk, 0.5)),
+    p95_ms: round3(quantile(r.sk, 0.95)),
+    p99_ms: round3(quantile(r.sk, 0.99)),
     max_ms: round3(r.max_ms) ?? 0,
     db_ms: round3(r.db_ms) ?? 0,
     db_queries: r.db_queries,

@@ -62,12 +62,16 @@ describe('GET /api/v1/endpoints', () => {
     }
   });
 
-  test('sorts by count, errors and p95 when asked', async () => {
+  test('sorts by count, errors, mean, p95 and p99 when asked', async () => {
     const routes = async (sort: string) =>
       (await api.get(`/api/v1/endpoints?sort=${sort}`)).body.endpoints.map((e: { route: string }) => e.route);
     assert.deepEqual(await routes('count'), ['cart/', 'books/', 'books/<int:pk>/', 'posts/']);
-    assert.equal((await routes('errors'))[0], 'books/<int:pk>/');
+    // books/<int:pk>/ has the only error; the rest tie at 0 and fall back to total time.
+    assert.deepEqual(await routes('errors'), ['books/<int:pk>/', 'books/', 'posts/', 'cart/']);
+    // Means 500, 250, 100 and 30 ms.
+    assert.deepEqual(await routes('mean'), ['posts/', 'books/', 'books/<int:pk>/', 'cart/']);
     assert.deepEqual(await routes('p95'), ['posts/', 'books/', 'books/<int:pk>/', 'cart/']);
+    assert.deepEqual(await routes('p99'), ['posts/', 'books/', 'books/<int:pk>/', 'cart/']);
   });
 
   test('pages with limit and offset and reports next_offset', async () => {
