@@ -90,7 +90,7 @@ export function listEndpoints(
   // them one merging pass beat ranking by sums first and merging the page's sketches in a second
   // statement (queries.ts does that): 50 endpoints over 24 h, 11 against 16 ms CPU; 150, 29-33 ms
   // both (api-latency.bench.ts). Ranking in SQL took two materialised CTEs, a window sum and three
-  // quantile calls a row through SQLite: 0.69-0.73 ms for 46 endpoints over 15 minutes, against
+  // quantile calls a row through SQLite: 0.66-0.69 ms for 46 endpoints over 15 minutes, against
   // 0.36 ms for the sums pass and the rest here (bench/README.md, session 12).
   const sql = `
     SELECT service, kind, method, route, SUM(count) AS count, SUM(errors) AS errors,
