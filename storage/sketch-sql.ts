@@ -24,6 +24,14 @@ function give(acc: BinAccumulator): void {
   if (pool.length < POOL_MAX && acc.capacity <= POOL_MAX_CAPACITY) pool.push(acc);
 }
 
+/** The q-quantile of a stored sketch BLOB, as SQL's ddsketch_quantile gives it: null when empty. */
+export function sketchQuantile(s: unknown, q: number): number | null {
+  const x = asBytes(s);
+  if (x === null) return null;
+  const v = encodedQuantile(x, q);
+  return Number.isNaN(v) ? null : v;
+}
+
 /**
  * SQL for "the merged sketch of `column` over the group", for readers. SQLite concatenates the
  * group's BLOBs natively and JS runs once per group, instead of once per row as with
@@ -53,12 +61,7 @@ export function registerSketchFunctions(db: Database): void {
     if (y === null) return x;
     return mergeEncoded(x, y);
   });
-  db.function('ddsketch_quantile', { deterministic: true }, (s: unknown, q: unknown) => {
-    const x = asBytes(s);
-    if (x === null || typeof q !== 'number') return null;
-    const v = encodedQuantile(x, q);
-    return Number.isNaN(v) ? null : v;
-  });
+  db.function('ddsketch_quantile', { deterministic: true }, (s: unknown, q: unknown) => (typeof q === 'number' ? sketchQuantile(s, q) : null));
   db.function('ddsketch_count', { deterministic: true }, (s: unknown) => {
     const x = asBytes(s);
     return x === null ? 0 : encodedCount(x);

@@ -4,8 +4,7 @@ import type { Filters, TimeRange } from './bucketed-source.js';
 import { pageOf } from './page.js';
 import type { Page, PageRequest } from './page.js';
 import { prepared } from './statement-cache.js';
-import { encodedQuantile } from '../sketch-accumulator.js';
-import { mergedSketchSql } from '../sketch-sql.js';
+import { mergedSketchSql, sketchQuantile } from '../sketch-sql.js';
 
 const SKETCH = mergedSketchSql();
 
@@ -68,12 +67,6 @@ const SOURCE_COLUMNS =
   'service, kind, method, route, count, errors, total_ms, max_ms, sketch, db_ms, db_count, cache_ms, ' +
   'cache_hits, cache_misses, template_ms, middleware_ms, outbound_ms, self_ms';
 
-function quantile(sk: Uint8Array | null, q: number): number | null {
-  if (sk === null) return null;
-  const v = encodedQuantile(sk, q);
-  return Number.isNaN(v) ? null : v;
-}
-
 /** Per-endpoint totals over `range`, ranked by `sort`; `kind` defaults to Django requests. */
 export function listEndpoints(
   db: Database,
@@ -105,7 +98,7 @@ export function listEndpoints(
   let allMs = 0;
   for (const g of groups) allMs += g.total_ms;
   const q = SORT_QUANTILE[sort];
-  for (const g of groups) g.sortQ = q === undefined ? null : quantile(g.sk, q);
+  for (const g of groups) g.sortQ = q === undefined ? null : sketchQuantile(g.sk, q);
   groups.sort(ORDER_BY[sort]);
   const p = pageOf(groups.slice(page.offset, page.offset + page.limit + 1), page);
   return { items: p.items.map((g) => toEndpointRow(g, allMs)), nextOffset: p.nextOffset };
@@ -122,9 +115,9 @@ function toEndpointRow(r: Group, allMs: number): EndpointRow {
     total_ms: round3(r.total_ms) ?? 0,
     mean_ms: round3(ratio(r.total_ms, r.count)) ?? 0,
     share: ratio(r.total_ms, allMs),
-    p50_ms: round3(quantile(r.sk, 0.5)),
-    p95_ms: round3(quantile(r.sk, 0.95)),
-    p99_ms: round3(quantile(r.sk, 0.99)),
+    p50_ms: round3(sketchQuantile(r.sk, 0.5)),
+    p95_ms: round3(sketchQuantile(r.sk, 0.95)),
+    p99_ms: round3(sketchQuantile(r.sk, 0.99)),
     max_ms: round3(r.max_ms) ?? 0,
     db_ms: round3(r.db_ms) ?? 0,
     db_queries: r.db_queries,
