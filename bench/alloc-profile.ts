@@ -33,7 +33,8 @@ const pipeline = new Pipeline(
 
 function pass(cycle: number): void {
   for (let i = 0; i < w.batches.length; i++) {
-    pipeline.intake.offer(decodeProtoRequest(batchFor(w, i, cycle, false), DEFAULT_DECODE_OPTIONS).spans);
+    const r = decodeProtoRequest(batchFor(w, i, cycle, false), DEFAULT_DECODE_OPTIONS);
+    pipeline.intake.offer(r.spans, r.idHalves); // as the receivers hand them on
     pipeline.queue.drainNow();
     now += 4; // ~130k spans/s of clock
     pipeline.assembler.tick();

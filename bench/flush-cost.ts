@@ -56,7 +56,8 @@ function run(routes: number): void {
     const tIn = performance.now();
     for (let b = 0; b < batchesPerSecond; b++) {
       if (i === w.batches.length) (i = 0), cycle++;
-      pipeline.intake.offer(decodeProtoRequest(batchFor(w, i++, cycle, false), DEFAULT_DECODE_OPTIONS).spans);
+      const r = decodeProtoRequest(batchFor(w, i++, cycle, false), DEFAULT_DECODE_OPTIONS);
+      pipeline.intake.offer(r.spans, r.idHalves); // as the receivers hand them on
       pipeline.queue.drainNow();
       now += 1000 / batchesPerSecond;
       pipeline.assembler.tick();

@@ -88,10 +88,10 @@ export class Pipeline implements Lifecycle {
     this.intake = {
       capacity: queue.capacity,
       hasRoom: () => queue.hasRoom(),
-      offer: (spans: Span[]): boolean => {
+      offer: (spans: Span[], idHalves: Int32Array | null = null): boolean => {
         if (!queue.hasRoom()) return false;
         const slots = new Array<number>(spans.length);
-        for (let i = 0; i < spans.length; i++) slots[i] = store.put(spans[i]!);
+        for (let i = 0; i < spans.length; i++) slots[i] = store.put(spans[i]!, idHalves, i);
         return queue.offer(slots);
       },
     };

@@ -39,6 +39,28 @@ describe('SpanStore', () => {
     assert.equal(store.size, 0);
   });
 
+  test('spans put with the id halves from decode hold the ids their hex strings name, and come back the same', () => {
+    let checked = 0;
+    for (const folder of readdirSync(CAPTURES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      const dir = `${CAPTURES}${folder.name}/`;
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.pb'))) {
+        const { spans, idHalves } = decodeProtoRequest(readFileSync(dir + f), { maxAttributeLength: 8192 });
+        assert.ok(idHalves !== null && idHalves.length === spans.length * 4, `${f}: halves for every span`);
+        const parsed = new SpanStore();
+        const fromHalves = new SpanStore();
+        spans.forEach((s, i) => {
+          const [a, b] = [parsed.put(s), fromHalves.put(s, idHalves, i)];
+          for (const read of ['spanHi', 'spanLo', 'hasParent', 'parentHi', 'parentLo'] as const) {
+            assert.equal(fromHalves[read](b), parsed[read](a), `${f} span ${i} ${read}`);
+          }
+          assert.deepEqual(plainSpan(fromHalves.take(b)), plainSpan(s));
+          checked++;
+        });
+      }
+    }
+    assert.ok(checked > 200, `only ${checked} captured spans`);
+  });
+
   test('every Span field survives the store, so a field added to the span cannot be lost silently', () => {
     // The field list comes from the span class, not from the store: put/take copy fields by hand.
     const resource = newResource();

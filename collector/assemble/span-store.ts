@@ -69,17 +69,28 @@ export class SpanStore {
     return this.strs.length * CHUNK;
   }
 
-  /** Copies `s` into a slot and returns the slot. */
-  put(s: Span): number {
-    // Ids first: a malformed one throws before a slot is taken.
-    const ids = this.ids;
+  /**
+   * Copies `s` into a slot and returns the slot. With `halves` (DecodeResult.idHalves), its ids are
+   * read at [4 * at, 4 * at + 4) instead of parsed from the hex strings.
+   */
+  put(s: Span, halves: Int32Array | null = null, at = 0): number {
     const parent = s.parentSpanId !== '';
-    ids.read(s.spanId);
-    const spanHi = ids.hi;
-    const spanLo = ids.lo;
-    if (parent) ids.readParent(s.parentSpanId);
-    const parentHi = parent ? ids.hi : 0;
-    const parentLo = parent ? ids.lo : 0;
+    let spanHi: number, spanLo: number, parentHi: number, parentLo: number;
+    if (halves !== null) {
+      spanHi = halves[at * 4]!;
+      spanLo = halves[at * 4 + 1]!;
+      parentHi = halves[at * 4 + 2]!;
+      parentLo = halves[at * 4 + 3]!;
+    } else {
+      // Ids first: a malformed one throws before a slot is taken.
+      const ids = this.ids;
+      ids.read(s.spanId);
+      spanHi = ids.hi;
+      spanLo = ids.lo;
+      if (parent) ids.readParent(s.parentSpanId);
+      parentHi = parent ? ids.hi : 0;
+      parentLo = parent ? ids.lo : 0;
+    }
     let c = this.low;
     while (c < this.strs.length && this.freeSlots[c]!.length === 0) c++;
     if (c === this.strs.length) this.addChunk();

@@ -126,7 +126,7 @@ describe('decodeProtoRequest limits and defaults', () => {
 
   test('decodes the empty body as a request with no spans', () => {
     assert.deepEqual(decodeProtoRequest(new Uint8Array(0), DEFAULT_DECODE_OPTIONS), {
-      spans: [], rejectedSpans: 0, rejectMessage: '', truncatedAttributes: 0,
+      spans: [], idHalves: new Int32Array(0), rejectedSpans: 0, rejectMessage: '', truncatedAttributes: 0,
     });
   });
 

@@ -20,6 +20,11 @@ import {
 
 const TWO_32 = 4294967296;
 
+/** Big-endian int32 at `at`: the first or last four bytes of an id, as the span store keeps them. */
+function int32At(b: Uint8Array, at: number): number {
+  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+}
+
 export function decodeProtoRequest(body: Uint8Array, opts: DecodeOptions): DecodeResult {
   const d = new ProtoDecoder(body, checkOptions(opts));
   d.request();
@@ -29,7 +34,7 @@ export function decodeProtoRequest(body: Uint8Array, opts: DecodeOptions): Decod
 class ProtoDecoder {
   readonly r: ProtoReader;
   readonly state: FieldState;
-  readonly out = new ResultBuilder();
+  readonly out = new ResultBuilder(true);
   readonly value: Scalar = newScalar();
   private rsIndex = 0;
   private ssIndex = 0;
@@ -142,6 +147,7 @@ class ProtoDecoder {
     const state = this.state;
     resetSpanState(state);
     let traceLen = 0, spanLen = 0, parentLen = 0, traceZero = false, spanZero = false;
+    let idHi = 0, idLo = 0, parentHi = 0, parentLo = 0;
     let sLo = 0, sHi = 0, eLo = 0, eHi = 0, flags = 0;
     while (r.pos < r.end) {
       const at = r.pos;
@@ -160,8 +166,16 @@ class ProtoDecoder {
           r.pos = stop;
           continue;
         }
-        if (field === 2) { spanLen = len; spanZero = zero; span.spanId = len === 8 || len === 16 ? bytesToHex(r.buf, start, stop) : ''; }
-        else { parentLen = len; span.parentSpanId = zero ? '' : this.parentIds.of(r.buf, start, stop); } // all-zero parent = root
+        if (field === 2) {
+          spanLen = len;
+          spanZero = zero;
+          span.spanId = len === 8 || len === 16 ? bytesToHex(r.buf, start, stop) : '';
+          if (len === 8) { idHi = int32At(r.buf, start); idLo = int32At(r.buf, start + 4); }
+        } else {
+          parentLen = len;
+          span.parentSpanId = zero ? '' : this.parentIds.of(r.buf, start, stop); // all-zero parent = root
+          if (len === 8 && !zero) { parentHi = int32At(r.buf, start); parentLo = int32At(r.buf, start + 4); }
+        }
         r.pos = stop;
       } else if (field === 5) {
         r.expect(tag, WIRE_LEN, at);
@@ -212,7 +226,8 @@ class ProtoDecoder {
     span.startMs = (sHi * TWO_32 + sLo) / 1e6;
     span.durationMs = ((eHi - sHi) * TWO_32 + (eLo - sLo)) / 1e6;
     finishSpan(span);
-    this.out.spans.push(span);
+    // checkSpan passed: the span id is 8 bytes, and the parent id 8 bytes or absent/all-zero.
+    this.out.pushWithHalves(span, idHi, idLo, parentHi, parentLo);
   }
 
   private spanAttribute(span: Span, stop: number): void {

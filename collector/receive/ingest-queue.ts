@@ -23,7 +23,8 @@ export interface IngestQueueOptions {
 export interface SpanIntake {
   readonly capacity: number;
   hasRoom(): boolean;
-  offer(spans: Span[]): boolean;
+  /** `idHalves`: the spans' ids as int32 halves when decode read them as bytes (DecodeResult.idHalves). */
+  offer(spans: Span[], idHalves?: Int32Array | null): boolean;
 }
 
 /** Batches of spans as objects (receiver tests) or as span-store slots (the pipeline). */

@@ -92,11 +92,13 @@ export class Ingest {
     const { telemetry } = this.deps;
     this.precheck();
     let spans: Span[];
+    let idHalves: Int32Array | null;
     let rejected: number;
     let message: string;
     try {
       const r = format === 'proto' ? decodeProtoRequest(body, this.deps.decode) : decodeJsonRequest(body, this.deps.decode);
       spans = r.spans;
+      idHalves = r.idHalves;
       rejected = r.rejectedSpans;
       message = r.rejectMessage;
       if (r.truncatedAttributes > 0) telemetry.truncatedAttributes(r.truncatedAttributes);
@@ -107,7 +109,7 @@ export class Ingest {
       throw new HotpathError('DECODE_FAILED', `undecodable request: ${(e as Error).message}`, { cause: e });
     }
     if (rejected > 0) telemetry.refused(protocol, 'invalid_span', rejected);
-    if (!this.deps.queue.offer(spans)) {
+    if (!this.deps.queue.offer(spans, idHalves)) {
       const err = this.overloaded();
       this.refusedSpans.set(err, spans.length);
       throw err;
