@@ -54,7 +54,7 @@ export const SETTINGS: readonly Setting[] = [
   s('api.port', 'HOTPATH_API_PORT', 9464, port, 'Port of the JSON API, /metrics, /livez and /readyz'),
   s('api.token', 'HOTPATH_API_TOKEN', '', z.string(), 'Bearer token required by /api (empty: none)', true),
   s('api.thread', 'HOTPATH_API_THREAD', true, bool, 'Serve /api from its own thread and SQLite connection, so queries and ingest never wait on each other (off, or a :memory: database: on the main thread)'),
-  s('api.threadNice', 'HOTPATH_API_THREAD_NICE', 7, z.coerce.number().int().min(0).max(19), 'Linux nice value of the API thread: higher leaves more of a saturated core to ingest, lower answers queries sooner under load (bench/README.md)'),
+  s('api.threadNice', 'HOTPATH_API_THREAD_NICE', 9, z.coerce.number().int().min(0).max(19), 'Linux nice value of the API thread: higher leaves more of a saturated core to ingest, lower answers queries sooner under load (bench/README.md)'),
   s('ingest.token', 'HOTPATH_INGEST_TOKEN', '', z.string(), 'Bearer token required on OTLP ingest (empty: none)', true),
   // OTLP spec: the server MUST bound the decompressed size (64 MiB recommended); the wire limit
   // stops a client streaming an unbounded body before any inflation happens.
