@@ -79,8 +79,8 @@ export class SpanStore {
     if (halves !== null) {
       spanHi = halves[at * 4]!;
       spanLo = halves[at * 4 + 1]!;
-      parentHi = halves[at * 4 + 2]!;
-      parentLo = halves[at * 4 + 3]!;
+      parentHi = parent ? halves[at * 4 + 2]! : 0;
+      parentLo = parent ? halves[at * 4 + 3]! : 0;
     } else {
       // Ids first: a malformed one throws before a slot is taken.
       const ids = this.ids;

@@ -109,8 +109,6 @@ export class TraceIndex {
       const t = this.traces.get(g.traceId);
       if (t !== undefined) {
         if (g.awaiting && t.waiter(g.awaitHi, g.awaitLo) === g.handle) this.deleteWaiter(t, g.awaitHi, g.awaitLo);
-        // The usual case: the trace holds this request alone (every entry is one of its spans), so
-        // the table goes whole, without a delete per span.
         // The entry of a held span's id always names the group holding it (a span joins one group,
         // a second with its id is a duplicate and is not held, and a merge re-points every entry it
         // moves; the property tests run merges, drops and retries through it). So when the trace

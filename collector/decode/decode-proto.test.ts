@@ -6,7 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { assertSameAsSdk, byName, serialize, serializeJson } from './testdata/sdk-compare.js';
 import { decodeJsonRequest } from './index.js';
-import { cat, fixed32, len, span as rawSpan, str } from './testdata/proto-writer.js';
+import { cat, fixed32, len, request as rawRequest, span as rawSpan, str } from './testdata/proto-writer.js';
 import { decodeProtoRequest, DEFAULT_DECODE_OPTIONS } from './index.js';
 import { backgroundSpecs, buildSpans, djangoBatch, djangoScenario, requestSpecs } from './testdata/django-spans.js';
 import { plainSpan } from './span-factory.js';
@@ -175,6 +175,17 @@ describe('spans recorded by a real SDK tracer', () => {
 });
 
 describe('field order on the wire', () => {
+  test('a repeated parent id counts last, in the id string and in the id halves handed to the store alike', () => {
+    const parent = Buffer.from('00f067aa0ba902b7', 'hex');
+    const zero = Buffer.alloc(8);
+    const cleared = decodeProtoRequest(rawRequest(rawSpan({ parentSpanId: parent, extra: str(4, zero) })), DEFAULT_DECODE_OPTIONS);
+    const set = decodeProtoRequest(rawRequest(rawSpan({ parentSpanId: zero, extra: str(4, parent) })), DEFAULT_DECODE_OPTIONS);
+    assert.equal(cleared.spans[0]!.parentSpanId, '');
+    assert.deepEqual([...cleared.idHalves!], [0xb7ad6b71 | 0, 0x69203331, 0, 0]);
+    assert.equal(set.spans[0]!.parentSpanId, '00f067aa0ba902b7');
+    assert.deepEqual([...set.idHalves!], [0xb7ad6b71 | 0, 0x69203331, 0x00f067aa, 0x0ba902b7]);
+  });
+
   test('accepts resource after scope_spans, scope after spans and value before key', () => {
     const attr = len(9, cat(len(2, str(1, 'GET')), str(1, 'http.request.method'))); // value first
     const spanBytes = rawSpan({ extra: cat(attr, fixed32(16, 0x300)) });

@@ -174,7 +174,9 @@ class ProtoDecoder {
         } else {
           parentLen = len;
           span.parentSpanId = zero ? '' : this.parentIds.of(r.buf, start, stop); // all-zero parent = root
-          if (len === 8 && !zero) { parentHi = int32At(r.buf, start); parentLo = int32At(r.buf, start + 4); }
+          // A repeated field counts last (protobuf), so a later all-zero parent clears an earlier one.
+          parentHi = len === 8 && !zero ? int32At(r.buf, start) : 0;
+          parentLo = len === 8 && !zero ? int32At(r.buf, start + 4) : 0;
         }
         r.pos = stop;
       } else if (field === 5) {
