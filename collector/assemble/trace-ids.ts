@@ -47,14 +47,13 @@ export class TraceIds {
     return this.used;
   }
 
+  // An empty entry reads ABSENT in both fields, so a missing id needs no case of its own.
   owner(hi: number, lo: number): number {
-    const k = this.find(hi, lo);
-    return k < 0 ? ABSENT : this.e[k + 2]!;
+    return this.e[this.probe(hi, lo) + 2]!;
   }
 
   waiter(hi: number, lo: number): number {
-    const k = this.find(hi, lo);
-    return k < 0 ? ABSENT : this.e[k + 3]!;
+    return this.e[this.probe(hi, lo) + 3]!;
   }
 
   /** Sets the id's owner (a handle >= 0); true when it had none. */
@@ -93,14 +92,13 @@ export class TraceIds {
     this.waits = 0;
   }
 
-  /** Offset of the id's entry, -1 when it has none. */
-  private find(hi: number, lo: number): number {
+  /** Offset of the id's entry, or of the empty entry where it would go. */
+  private probe(hi: number, lo: number): number {
     const e = this.e;
     const mask = this.mask;
     for (let i = slotOf(hi, lo, this.seed) & mask; ; i = (i + 1) & mask) {
       const k = i << 2;
-      if (e[k + 2] === ABSENT && e[k + 3] === ABSENT) return -1;
-      if (e[k] === hi && e[k + 1] === lo) return k;
+      if ((e[k + 2] === ABSENT && e[k + 3] === ABSENT) || (e[k] === hi && e[k + 1] === lo)) return k;
     }
   }
 
@@ -108,16 +106,11 @@ export class TraceIds {
   private set(hi: number, lo: number, field: 2 | 3, handle: number): boolean {
     if (handle < 0) throw new Error(`group handles are >= 0, got ${handle}`);
     const e = this.e;
-    const mask = this.mask;
-    let k: number;
-    for (let i = slotOf(hi, lo, this.seed) & mask; ; i = (i + 1) & mask) {
-      k = i << 2;
-      if (e[k + 2] === ABSENT && e[k + 3] === ABSENT) break;
-      if (e[k] === hi && e[k + 1] === lo) {
-        const fresh = e[k + field] === ABSENT;
-        e[k + field] = handle;
-        return fresh;
-      }
+    const k = this.probe(hi, lo);
+    const fresh = e[k + field] === ABSENT;
+    if (e[k + 2] !== ABSENT || e[k + 3] !== ABSENT) {
+      e[k + field] = handle;
+      return fresh;
     }
     e[k] = hi;
     e[k + 1] = lo;
@@ -128,9 +121,9 @@ export class TraceIds {
 
   /** Clears `field` of the id's entry, and removes the entry when it then has neither. */
   private unset(hi: number, lo: number, field: 2 | 3): boolean {
-    const k = this.find(hi, lo);
+    const k = this.probe(hi, lo);
     const e = this.e;
-    if (k < 0 || e[k + field] === ABSENT) return false;
+    if (e[k + field] === ABSENT) return false;
     e[k + field] = ABSENT;
     if (e[k + (field === 2 ? 3 : 2)] === ABSENT) this.remove(k >> 2);
     return true;
