@@ -3,7 +3,7 @@
 // often taken right after its children: the last parent id is kept both ways, so it is parsed and
 // made once (76% of the bench workload's spans repeat the previous span's parent, and 9% are that
 // parent), and siblings share one parent id string.
-import { hexHalf, idHex } from '../decode/ids.js';
+import { hexHalf, hexHalfOrNaN, idHex } from '../decode/ids.js';
 
 export class HeldIds {
   /** The halves of the last id read by `read` or `readParent`. */
@@ -20,6 +20,20 @@ export class HeldIds {
   read(id: string): void {
     this.hi = hexHalf(id, 0);
     this.lo = hexHalf(id, 8);
+  }
+
+  /**
+   * For a parameter hash: true (hi and lo set) when it is 16 lowercase hex characters, the form
+   * both producers send; false for anything else, which the store keeps as the string.
+   */
+  readParams(text: string): boolean {
+    if (text.length !== 16) return false;
+    const hi = hexHalfOrNaN(text, 0);
+    const lo = hexHalfOrNaN(text, 8);
+    if (hi !== hi || lo !== lo) return false;
+    this.hi = hi;
+    this.lo = lo;
+    return true;
   }
 
   /** As `read`, for a parent id, parsed again only when it differs from the last one. */

@@ -238,6 +238,27 @@ describe('SpanStore', () => {
     assert.equal(back.httpRoute, '');
   });
 
+  test('parameter hashes come back as given, whether held as halves (16 lowercase hex) or as strings (any other form), in reused slots too', () => {
+    const captured = capturedSpans().map((s) => s.dbParamsHash).filter((h) => h !== '');
+    assert.ok(captured.length > 20 && captured.every((h) => /^[0-9a-f]{16}$/.test(h)), 'the demo app sends 16 lowercase hex characters');
+    const hash = fc.oneof(
+      fc.constantFrom(...captured),
+      fc.stringMatching(/^[0-9a-f]{16}$/),
+      fc.stringMatching(/^[0-9a-fA-F]{16}$/),
+      fc.stringMatching(/^[0-9a-f]{1,20}$/),
+      fc.string({ maxLength: 20 }),
+    );
+    const store = new SpanStore();
+    fc.assert(fc.property(fc.array(hash, { minLength: 1, maxLength: 40 }), (hashes) => {
+      // Put, take, then put again in reverse: every slot is reused by a hash of another form.
+      for (const order of [hashes, hashes.slice().reverse()]) {
+        const slots = order.map((h) => store.put(dbSpan('SELECT 1', { parentSpanId: nextSpanId(), dbParamsHash: h })));
+        slots.forEach((slot, i) => assert.equal(store.take(slot).dbParamsHash, order[i]));
+      }
+    }), { numRuns: 300, examples: [[['ffffffffffffffff', '8000000000000000', 'FFFFFFFFFFFFFFFF', '0123456789abcdeg', '0123456789abcde', '']]] });
+    assert.equal(store.size, 0);
+  });
+
   test('span and parent ids come back as given, with every bit of both halves, and a root keeps no parent', () => {
     const store = new SpanStore();
     const hexId = fc.stringMatching(/^[0-9a-f]{16}$/);

@@ -5,7 +5,10 @@
 // requests in flight). In columns a held span is one slot: numbers in typed arrays (off the V8 heap)
 // and references to already shared strings in long-lived arrays that are filled in place. Span and
 // parent ids are kept as int32 halves, not strings: the assembler's index (trace-index.ts) keys on
-// the halves, so no string is promoted per span (39 B a span of id strings before).
+// the halves, so no string is promoted per span (39 B a span of id strings before). So are parameter
+// hashes in the form both producers send (16 lowercase hex characters: hotpath-django's HMAC, decode's
+// hash of db.statement.parameters): a new string on most DB spans, 23 of the 138 heap bytes a held
+// span cost (bench/held-memory.ts), made again at `take`, where it dies young. Other forms stay strings.
 // Slots are reused; `take` turns a slot back into a span object when its request is emitted, and
 // that object dies young after analysis.
 import type { Resource, Span } from '../contract.js';
@@ -20,14 +23,17 @@ import { HeldIds } from './held-ids.js';
 const STRINGS = 4;
 /** Doubles per slot: startMs, durationMs. */
 const DOUBLES = 2;
-/** Int32s per slot: kind, statusCode, dbRows, truncatedAttributes, flags, span id hi/lo, parent id hi/lo. */
-const INTS = 9;
+/** Int32s per slot: kind, statusCode, dbRows, truncatedAttributes, flags, span id, parent id and params hash hi/lo. */
+const INTS = 11;
 const FLAGS = 4;
 const SPAN_HI = 5;
 const PARENT_HI = 7;
+const PARAMS_HI = 9;
 const REMOTE_PARENT = 1;
 const EXCEPTION = 2;
 const HAS_PARENT = 4;
+/** dbParamsHash is held as halves at PARAMS_HI (its string column holds ''). */
+const PACKED_PARAMS = 8;
 
 /** What a freed slot points at instead of a resource. */
 const NO_RESOURCE: Resource = Object.freeze({ serviceName: '', serviceNameUnknown: true, serviceVersion: '', environment: '', serviceInstanceId: '' });
@@ -104,7 +110,8 @@ export class SpanStore {
     strs[k++] = s.traceId;
     strs[k++] = s.name;
     strs[k++] = s.dbStatement;
-    strs[k] = s.dbParamsHash;
+    const packed = this.ids.readParams(s.dbParamsHash);
+    strs[k] = packed ? '' : s.dbParamsHash;
     this.contexts[c]![o] = this.contextCache.of(s);
     this.resources[c]![o] = s.resource;
     this.extras[c]![o] = sharedExtras(spanExtras(s));
@@ -117,11 +124,15 @@ export class SpanStore {
     i32[i + 1] = s.statusCode;
     i32[i + 2] = s.dbRows;
     i32[i + 3] = s.truncatedAttributes;
-    i32[i + FLAGS] = (s.parentIsRemote ? REMOTE_PARENT : 0) | (s.hasException ? EXCEPTION : 0) | (parent ? HAS_PARENT : 0);
+    i32[i + FLAGS] = (s.parentIsRemote ? REMOTE_PARENT : 0) | (s.hasException ? EXCEPTION : 0) | (parent ? HAS_PARENT : 0) | (packed ? PACKED_PARAMS : 0);
     i32[i + SPAN_HI] = spanHi;
     i32[i + SPAN_HI + 1] = spanLo;
     i32[i + PARENT_HI] = parentHi;
     i32[i + PARENT_HI + 1] = parentLo;
+    if (packed) {
+      i32[i + PARAMS_HI] = this.ids.hi;
+      i32[i + PARAMS_HI + 1] = this.ids.lo;
+    }
     return slot;
   }
 
@@ -201,6 +212,7 @@ export class SpanStore {
     s.hasException = (flags & EXCEPTION) !== 0;
     s.spanId = this.ids.spanHex(i32[i + SPAN_HI]!, i32[i + SPAN_HI + 1]!);
     s.parentSpanId = (flags & HAS_PARENT) === 0 ? '' : this.ids.parentHex(i32[i + PARENT_HI]!, i32[i + PARENT_HI + 1]!);
+    if ((flags & PACKED_PARAMS) !== 0) s.dbParamsHash = idHex(i32[i + PARAMS_HI]!, i32[i + PARAMS_HI + 1]!);
     this.free(slot);
     return s;
   }

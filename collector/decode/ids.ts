@@ -66,15 +66,22 @@ const HEX_CODE = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
  * and a half read wrong would give a request another span's parent.
  */
 export function hexHalf(id: string, at: number): number {
+  const v = id.length === 16 ? hexHalfOrNaN(id, at) : NaN;
+  if (v !== v) throw new Error(`not a 16-character lowercase hex span id: ${JSON.stringify(id.slice(0, 40))}`);
+  return v;
+}
+
+/** As `hexHalf` for a string already known to be 16 characters long, NaN instead of throwing. */
+export function hexHalfOrNaN(text: string, at: number): number {
   let v = 0;
-  let bad = id.length - 16;
+  let bad = 0;
   for (let i = at; i < at + 8; i++) {
-    const d = HEX_DIGIT[id.charCodeAt(i) & 127]!;
-    bad |= (d & ~15) | (id.charCodeAt(i) & ~127);
+    const code = text.charCodeAt(i);
+    const d = HEX_DIGIT[code & 127]!;
+    bad |= (d & ~15) | (code & ~127);
     v = (v << 4) | d;
   }
-  if (bad !== 0) throw new Error(`not a 16-character lowercase hex span id: ${JSON.stringify(id.slice(0, 40))}`);
-  return v;
+  return bad === 0 ? v : NaN;
 }
 
 /**

@@ -181,13 +181,18 @@ export class SyntheticTraffic {
     return tracer.startSpan(name, { kind, startTime: start, attributes }, trace.setSpan(context.active(), parent));
   }
 
+  private hex32(): string {
+    return Math.floor(this.rand() * 2 ** 32).toString(16).padStart(8, '0');
+  }
+
   private query(parent: Span, t: number, k: number): number {
     const sql = poolStatement(k, 1 + Math.floor(this.rand() * 20));
     const span = this.child(this.db, parent, spanNameFor(sql), t, SpanKind.CLIENT, {
       'db.system': 'postgresql', 'db.name': 'demo', 'db.user': 'demo', 'db.statement': sql,
       'net.peer.name': '127.0.0.1', 'net.peer.port': 5432,
-      // A hash of the bound values, as hotpath-django sends it: N+1 iterations differ here.
-      [A.db_params_hash]: Math.floor(this.rand() * 2 ** 48).toString(16).padStart(12, '0'),
+      // A hash of the bound values as hotpath-django sends it (16 hex characters, db.py
+      // params_hash): N+1 iterations differ here.
+      [A.db_params_hash]: this.hex32() + this.hex32(),
       [A.db_rows]: 1 + Math.floor(this.rand() * 20),
     });
     const end = t + 0.2 + this.rand() * 2.8;
