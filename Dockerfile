@@ -23,10 +23,12 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY bin/hotpath-node ./bin/hotpath-node
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 4317 4318 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=6 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--enable-source-maps", "dist/collector/main.js"]
+# bin/hotpath-node picks V8's GC threads for the CPUs the container gets (README: GC threads).
+CMD ["bin/hotpath-node", "dist/collector/main.js"]

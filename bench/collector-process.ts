@@ -1,5 +1,6 @@
-// The collector under test: the compiled `dist/collector/main.js` (what `npm start` runs, without
-// tsx's load-time transform) in a child process pinned to one core with `taskset`, on ephemeral
+// The collector under test: the compiled `dist/collector/main.js` started by `bin/hotpath-node` as
+// `npm start` and the Docker image start it (so with their V8 flags: single-threaded GC on one core)
+// in a child process pinned to one core with `taskset`, on ephemeral
 // loopback ports and a throw-away database. Its figures come from where an operator reads them:
 // /metrics, /readyz and /proc.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,8 @@ import { createInterface } from 'node:readline';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 const MAIN = join(ROOT, 'dist/collector/main.js');
+/** Starts node with the runtime flags the shipped start commands use (it chooses them per CPU count). */
+const LAUNCHER = join(ROOT, 'bin/hotpath-node');
 
 /** Rebuilds dist when any collector/storage source is newer than it (tsc emits even on type errors elsewhere). */
 export function ensureBuilt(log: (s: string) => void): void {
@@ -56,6 +59,8 @@ export class CollectorProcess {
     private readonly child: ChildProcess,
     private readonly dir: string,
     readonly ports: { http: number; grpc: number; api: number },
+    /** The collector's garbage collection as its start-up log names it: 'single-threaded' or 'parallel'. */
+    readonly gc: string,
   ) {}
 
   get pid(): number {
@@ -65,7 +70,8 @@ export class CollectorProcess {
   static async start(o: CollectorOptions): Promise<CollectorProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'hotpath-bench-'));
     const nodeArgs = [...(o.nodeArgs ?? []), ...(o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`])];
-    const child = spawn('taskset', ['-c', String(o.cpu), process.execPath, ...nodeArgs, o.main ?? MAIN], {
+    // The launcher runs under taskset, so it sees the one CPU the collector gets.
+    const child = spawn('taskset', ['-c', String(o.cpu), LAUNCHER, ...nodeArgs, o.main ?? MAIN], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
@@ -78,19 +84,21 @@ export class CollectorProcess {
         ...o.env,
       },
     });
+    let gc = '';
     const ports = await new Promise<{ http: number; grpc: number; api: number }>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       child.once('exit', (code) => reject(new Error(`collector exited ${code} during start-up`)));
       const copy = o.stdoutFile === undefined ? undefined : createWriteStream(o.stdoutFile);
       lines.on('line', (line) => {
         copy?.write(line + '\n');
+        if (line.includes('"msg":"starting"')) gc = String((JSON.parse(line) as { gc?: string }).gc ?? '');
         if (!line.includes('hotpath started')) return;
         const rec = JSON.parse(line) as { http: number; grpc: number; api: number };
         resolve({ http: rec.http, grpc: rec.grpc, api: rec.api });
       });
     });
     child.stdout!.resume();
-    return new CollectorProcess(child, dir, ports);
+    return new CollectorProcess(child, dir, ports, gc);
   }
 
   async get(path: string): Promise<{ status: number; body: string }> {

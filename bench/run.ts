@@ -50,8 +50,12 @@ const IDLE_MS = 3000;
  */
 const COLLECTOR_ENV = { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_MAX_REQUESTS_IN_FLIGHT: '50000', HOTPATH_IDLE_TIMEOUT_MS: String(IDLE_MS) };
 
+/** The GC mode the collectors ran with (bin/hotpath-node picks it; the table and JSON report it). */
+const gcModes = new Set<string>();
+
 async function withCollector<T>(env: Record<string, string>, fn: (c: CollectorProcess) => Promise<T>, prof = false): Promise<T> {
   const c = await CollectorProcess.start({ cpu: COLLECTOR_CPU, env: { ...COLLECTOR_ENV, ...env }, ...(prof && profileDir !== undefined ? { cpuProfDir: profileDir } : {}) });
+  gcModes.add(c.gc);
   try {
     return await fn(c);
   } finally {
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
   const steal = { run: stealPct(t0, t4), http: stealPct(t1, t2), growth: stealPct(t3, t4) };
   const apiP99 = Math.max(percentile(lag.endpointsMs, 99), percentile(lag.queriesMs, 99));
   const rows: Row[] = [
+    ['collector GC', [...gcModes].join(', '), 'bin/hotpath-node: single-threaded on one CPU'],
     ['CPU steal (hypervisor)', `${steal.run.toFixed(1)}%`, `of all CPU time over the run; HTTP search ${steal.http.toFixed(1)}%, cost growth ${steal.growth.toFixed(1)}%${steal.run > 5 ? ': figures unreliable' : ''}`],
     ['decode only (protobuf)', `${fmt(decode)} spans/CPU-s`, `fresh process on the collector core, median of 5; larger of ${fmt(decodeBefore)} before and ${fmt(decodeAfter)} after the searches`],
     ['decode only (gzip + protobuf)', `${fmt(decodeGz)} spans/CPU-s`, ''],
@@ -199,6 +204,7 @@ async function main(): Promise<void> {
     mode: quick ? 'quick' : 'full',
     decode_spans_per_s: Math.round(decode),
     decode_readings: [Math.round(decodeBefore), Math.round(decodeAfter)],
+    collector_gc: [...gcModes].join(', '),
     steal_pct: { run: Number(steal.run.toFixed(1)), http: Number(steal.http.toFixed(1)), growth: Number(steal.growth.toFixed(1)) },
     decode_gzip_spans_per_s: Math.round(decodeGz),
     pipeline_spans_per_s: http.max,

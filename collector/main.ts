@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   // (before the heap holds anything) acts as the command-line flag does: same RSS in bench runs.
   if (config.runtime.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.runtime.heapGrowthPercent}`);
   const logger = createLogger(config.log.level);
-  logger.info({ version: VERSION, node: process.version, config: redactedConfig(config) }, 'starting');
+  logger.info({ version: VERSION, node: process.version, gc: process.execArgv.includes('--single-threaded-gc') ? 'single-threaded' : 'parallel', config: redactedConfig(config) }, 'starting');
 
   let app;
   try {

@@ -19,7 +19,7 @@ step "Python virtualenv for the demo app, hotpath-django and the real OTel Pytho
 bash scripts/setup-python.sh
 
 step "TypeScript tests (node:test)"
-node scripts/run-node-tests.mjs collector storage services/loadgen scripts
+node scripts/run-node-tests.mjs collector storage services/loadgen scripts bin
 record node-tests ok
 
 step "Python tests (pytest: hotpath-django, django-demo)"

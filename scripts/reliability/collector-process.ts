@@ -1,4 +1,4 @@
-// The real collector as a child process (`node --import tsx collector/main.ts`), exactly as
+// The real collector as a child process (`bin/hotpath-node --import tsx collector/main.ts`), as
 // `npm start` runs it minus the build step: every listener on an ephemeral loopback port (the
 // ports are read back from the "hotpath started" log line), a temp database, captured logs.
 // The reliability tests and scripts drive it from outside, the way production traffic does.
@@ -56,7 +56,7 @@ export function spawnCollector(opts: StartOptions & { dbPath: string }): { child
     HOTPATH_DB: opts.dbPath,
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(ROOT, 'bin/hotpath-node'), ['--import', 'tsx', 'collector/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const LAUNCHER = new URL('./hotpath-node', import.meta.url).pathname;
+
+/** Runs the launcher on `cpus` (a taskset list) with HOTPATH_GC_THREADS=`mode`; node prints its flags and arguments. */
+function launch(cpus: string, mode: string | undefined, args: string[] = []): { status: number | null; flags: string[]; argv: string[]; stderr: string } {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
+  if (mode !== undefined) env['HOTPATH_GC_THREADS'] = mode;
+  const r = spawnSync('taskset', ['-c', cpus, LAUNCHER, '-e', 'process.stdout.write(JSON.stringify([process.execArgv, process.argv.slice(1)]))', '--', ...args], { env, encoding: 'utf8' });
+  const [flags, argv] = r.status === 0 ? (JSON.parse(r.stdout) as [string[], string[]]) : [[], []];
+  return { status: r.status, flags, argv, stderr: r.stderr };
+}
+
+describe('bin/hotpath-node', () => {
+  test('on one CPU the garbage collector runs single-threaded', () => {
+    const r = launch('0', undefined);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.flags.includes('--single-threaded-gc'), r.flags.join(' '));
+    assert.ok(r.flags.includes('--enable-source-maps'));
+  });
+
+  test('with two CPUs the garbage collector keeps its helper threads', { skip: availableParallelism() < 2 ? 'this machine gives the tests fewer than two CPUs' : false }, () => {
+    const r = launch('0,1', 'auto');
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!r.flags.includes('--single-threaded-gc'), r.flags.join(' '));
+  });
+
+  test('HOTPATH_GC_THREADS=single or parallel holds whatever the CPUs', () => {
+    assert.ok(launch(availableParallelism() < 2 ? '0' : '0,1', 'single').flags.includes('--single-threaded-gc'));
+    const parallel = launch('0', 'parallel');
+    assert.equal(parallel.status, 0, parallel.stderr);
+    assert.ok(!parallel.flags.includes('--single-threaded-gc'), parallel.flags.join(' '));
+  });
+
+  test('an unknown HOTPATH_GC_THREADS value is refused with the values allowed, before node starts', () => {
+    const r = launch('0', 'two');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /HOTPATH_GC_THREADS must be auto, single or parallel, not 'two'/);
+  });
+
+  test('arguments reach node unchanged, spaces and quotes included', () => {
+    const args = ['--config', 'a file.yaml', "it's", ''];
+    assert.deepEqual(launch('0', undefined, args).argv, args);
+  });
+});
