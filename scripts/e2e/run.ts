@@ -46,7 +46,8 @@ async function main(): Promise<number> {
   try {
     const collector = start(
       'collector',
-      process.execPath,
+      // Started as npm start and the Docker image start it: node's flags come from bin/hotpath-node.
+      join(root, 'bin', 'hotpath-node'),
       ['--import', 'tsx', join(root, 'collector', 'main.ts')],
       {
         ...process.env,
