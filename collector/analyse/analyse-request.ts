@@ -10,32 +10,14 @@ import type { AnalysisConfig } from './analysis-config.js';
 import { computeBreakdown } from './breakdown.js';
 import { runDetectors } from './detectors/index.js';
 import type { FingerprintCache } from './fingerprint/fingerprint-cache.js';
+import { RepeatIndex } from './repeat-index.js';
 import { buildSpanTree, CATEGORY_BIT } from './span-tree.js';
 
 export const BACKGROUND_ROUTE = '__background__';
 /** Route of a non-Django server span without http.route: its name holds the raw path (§8 rule 1). */
 export const UNROUTED = '__unrouted__';
 
-// Parameter hashes seen in the request being analysed, with the fingerprint first seen with each
-// (reused: not re-entrant). A hash almost always comes with one statement, so the pair is looked up
-// without building a key string per DB span; a hash seen with a second fingerprint falls back to
-// `seenPairs`.
-const firstFingerprint = new Map<string, string>();
-const seenPairs = new Set<string>();
-
-/** True when this fingerprint + parameter hash pair was already seen in the request. */
-function seenBefore(fingerprint: string, paramsHash: string): boolean {
-  const first = firstFingerprint.get(paramsHash);
-  if (first === undefined) {
-    firstFingerprint.set(paramsHash, fingerprint);
-    return false;
-  }
-  if (first === fingerprint) return true;
-  const key = `${fingerprint}\u0000${paramsHash}`;
-  if (seenPairs.has(key)) return true;
-  seenPairs.add(key);
-  return false;
-}
+const repeats = new RepeatIndex();
 
 export function analyseRequest(req: AssembledRequest, cfg: AnalysisConfig, fingerprints: FingerprintCache): AnalysedRequest {
   const ordered = byStart(req.spans);
@@ -51,8 +33,7 @@ export function analyseRequest(req: AssembledRequest, cfg: AnalysisConfig, finge
   if (kind === 'background') request = null;
 
   const tree = buildSpanTree(spans, request, envelope);
-  firstFingerprint.clear();
-  seenPairs.clear();
+  repeats.reset(spans, spans.length);
   for (let i = 0; i < spans.length; i++) {
     const a = spans[i]!;
     if (a.category !== 'db') continue;
@@ -63,8 +44,9 @@ export function analyseRequest(req: AssembledRequest, cfg: AnalysisConfig, finge
     }
     if (a.span.dbStatement === '') continue;
     a.sql = fingerprints.lookup(a.span.dbStatement);
-    if (a.span.dbParamsHash !== '') a.duplicate = seenBefore(a.sql.fingerprint, a.span.dbParamsHash);
+    if (a.span.dbParamsHash !== '') a.duplicate = repeats.repeats(i, a.sql.fingerprint, a.span.dbParamsHash);
   }
+  repeats.release();
   const times = computeBreakdown(tree);
   const head = request ?? ordered[0] ?? null;
   const route = kind === 'request' ? requestRoute(request!) : kind === 'task' ? taskRoute(request!) : BACKGROUND_ROUTE;
