@@ -1,4 +1,5 @@
-// Span ids between the contract's hex strings and the int32 halves the span store holds.
+// Span ids (and parameter hashes of the same 16-character form) between the contract's hex strings
+// and the int32 halves the span store holds.
 // Siblings arrive and are taken one after another and share their parent's id, and a parent is
 // often taken right after its children: the last parent id is kept both ways, so it is parsed and
 // made once (76% of the bench workload's spans repeat the previous span's parent, and 9% are that
