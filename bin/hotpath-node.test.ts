@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,29 @@ describe('bin/hotpath-node', () => {
     const parallel = launch('0', 'parallel');
     assert.equal(parallel.status, 0, parallel.stderr);
     assert.ok(!parallel.flags.includes('--single-threaded-gc'), parallel.flags.join(' '));
+  });
+
+  // The reliability tests cap the collector the same way (scripts/reliability/collector-process.ts).
+  const CPU_CGROUP = '/sys/fs/cgroup/cpu';
+  const noCgroup = process.getuid?.() !== 0 || !existsSync(`${CPU_CGROUP}/cgroup.procs`) ? 'needs root and the cgroup v1 cpu controller at /sys/fs/cgroup/cpu' : false;
+  test('a cgroup CPU quota under two CPUs counts as one CPU, and one of two or more does not', { skip: noCgroup || (availableParallelism() < 2 ? 'this machine gives the tests fewer than two CPUs' : false) }, () => {
+    const dir = `${CPU_CGROUP}/hotpath-node-test-${process.pid}`;
+    mkdirSync(dir);
+    try {
+      const flagsAt = (quotaUs: number): string[] => {
+        writeFileSync(`${dir}/cpu.cfs_period_us`, '100000');
+        writeFileSync(`${dir}/cpu.cfs_quota_us`, String(quotaUs));
+        // The shell joins the cgroup, then becomes the launcher, which becomes node.
+        const r = spawnSync('sh', ['-c', `echo $$ > ${dir}/cgroup.procs && exec "$0" -p 'process.execArgv.join(" ")'`, LAUNCHER], { env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout.trim().split(' ');
+      };
+      assert.ok(flagsAt(50_000).includes('--single-threaded-gc'), 'half a CPU');
+      assert.ok(flagsAt(150_000).includes('--single-threaded-gc'), 'one and a half CPUs');
+      assert.ok(!flagsAt(250_000).includes('--single-threaded-gc'), 'two and a half CPUs');
+    } finally {
+      rmdirSync(dir);
+    }
   });
 
   test('an unknown HOTPATH_GC_THREADS value is refused with the values allowed, before node starts', () => {
