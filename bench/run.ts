@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   const steal = { run: stealPct(t0, t4), http: stealPct(t1, t2), growth: stealPct(t3, t4) };
   const apiP99 = Math.max(percentile(lag.endpointsMs, 99), percentile(lag.queriesMs, 99));
   const rows: Row[] = [
-    ['collector GC', [...gcModes].join(', '), 'bin/hotpath-node: single-threaded on one CPU'],
+    ['collector GC', [...gcModes].join(', '), `bin/hotpath-node, HOTPATH_GC_THREADS=${process.env['HOTPATH_GC_THREADS'] ?? 'auto'} (auto: single-threaded on one CPU)`],
     ['CPU steal (hypervisor)', `${steal.run.toFixed(1)}%`, `of all CPU time over the run; HTTP search ${steal.http.toFixed(1)}%, cost growth ${steal.growth.toFixed(1)}%${steal.run > 5 ? ': figures unreliable' : ''}`],
     ['decode only (protobuf)', `${fmt(decode)} spans/CPU-s`, `fresh process on the collector core, median of 5; larger of ${fmt(decodeBefore)} before and ${fmt(decodeAfter)} after the searches`],
     ['decode only (gzip + protobuf)', `${fmt(decodeGz)} spans/CPU-s`, ''],
