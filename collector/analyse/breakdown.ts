@@ -32,7 +32,7 @@ const cover = new IntervalList();
 const fingerprints = new Set<string>();
 
 export function computeBreakdown(tree: SpanTree): BreakdownResult {
-  const { spans, children, requestIndex } = tree;
+  const { spans, childStart, childList, requestIndex } = tree;
   const n = spans.length;
   const ownMs = new Float64Array(n);
   const creditedToView = innermostCallMiddleware(tree);
@@ -48,8 +48,8 @@ export function computeBreakdown(tree: SpanTree): BreakdownResult {
     const a = spans[i]!;
     const s = a.span;
     cover.clear();
-    for (const c of children[i]!) {
-      const cs = spans[c]!.span;
+    for (let k = childStart[i]!; k < childStart[i + 1]!; k++) {
+      const cs = spans[childList[k]!]!.span;
       cover.push(cs.startMs, cs.startMs + cs.durationMs);
     }
     const bucket = bucketOf(tree, i, creditedToView);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { AnalysedSpan, Span } from '../contract.js';
 import { classifySpan } from '../classify/classify-span.js';
 import { cacheSpan, dbSpan, djangoRequest, makeSpan, nextSpanId } from './testing.js';
-import { buildSpanTree, CATEGORY_BIT, hashId } from './span-tree.js';
+import { buildSpanTree, CATEGORY_BIT, childrenOf, hashId } from './span-tree.js';
 
 const wrap = (spans: Span[]): AnalysedSpan[] => spans.map((span) => ({ span, category: classifySpan(span), sql: null, duplicate: false }));
 
@@ -14,7 +14,7 @@ describe('buildSpanTree', () => {
     const orphan = dbSpan('SELECT 1', { parentSpanId: nextSpanId() });
     const tree = buildSpanTree(wrap([root, orphan]), root, null);
     assert.equal(tree.parent[1], 0);
-    assert.deepEqual(tree.children[0], [1]);
+    assert.deepEqual(childrenOf(tree, 0), [1]);
   });
 
   test('the ancestor mask tells a redis call inside a Django cache call', () => {
@@ -66,6 +66,8 @@ describe('buildSpanTree', () => {
           const p = s.parentSpanId === '' ? undefined : last.get(s.parentSpanId);
           assert.equal(tree.parent[i], p === undefined || p === i ? -1 : p);
         });
+        // Each span's children are exactly the spans whose parent it is, in start order.
+        spans.forEach((_, i) => assert.deepEqual(childrenOf(tree, i), spans.map((__, j) => j).filter((j) => tree.parent[j] === i)));
       }
     }), { numRuns: 200 });
   });
