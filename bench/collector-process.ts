@@ -14,6 +14,22 @@ const MAIN = join(ROOT, 'dist/collector/main.js');
 /** Starts node with the runtime flags the shipped start commands use (it chooses them per CPU count). */
 const LAUNCHER = join(ROOT, 'bin/hotpath-node');
 
+/**
+ * A trial that was refused leaves children whose root was refused: they wait for the idle timeout
+ * and would be counted as idle_partial evictions in the next trial. A short idle timeout, and a
+ * pause after a refused trial (throughput.ts), keep each trial's verdict its own.
+ */
+export const IDLE_MS = 3000;
+
+/**
+ * The assembler's bounds cap the sustained rate: the span bound (HOTPATH_MAX_SPANS_IN_FLIGHT, default
+ * 200k) at about 200k / (grace + 0.1 s) spans/s, and the request bound (HOTPATH_MAX_REQUESTS_IN_FLIGHT,
+ * default 20,000) at about 20,000 requests / (grace + 0.1 s), ~210k spans/s at the bench's 22 spans a
+ * request (a session 13 run's 215k trial evicted 1,501 requests at it). Both are raised for the rate search
+ * and the paced tools, so they find the CPU limit; the memory phase holds ~10,000 requests whatever the bounds.
+ */
+export const SEARCH_ENV = { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_MAX_REQUESTS_IN_FLIGHT: '50000', HOTPATH_IDLE_TIMEOUT_MS: String(IDLE_MS) };
+
 /** Rebuilds dist when any collector/storage source is newer than it (tsc emits even on type errors elsewhere). */
 export function ensureBuilt(log: (s: string) => void): void {
   const built = (() => {

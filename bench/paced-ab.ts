@@ -5,7 +5,7 @@
 // analysis slice's length).
 // Run: node --import tsx bench/paced-ab.ts RATE... --mains=a/main.js,b/main.js [--rounds=2]
 import { spawnSync } from 'node:child_process';
-import { CollectorProcess } from './collector-process.js';
+import { CollectorProcess, SEARCH_ENV } from './collector-process.js';
 import { httpSender } from './senders.js';
 import { saturation, trial } from './throughput.js';
 import { BatchSource, buildWorkload, DJANGO_SHAPE } from './workload.js';
@@ -20,7 +20,7 @@ let cycle = 1;
 const source = (): BatchSource => new BatchSource(w, (cycle += 10_000), false);
 for (let r = 0; r < rounds; r++) {
   for (const main of mains) {
-    const c = await CollectorProcess.start({ cpu: 0, main, env: { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_MAX_REQUESTS_IN_FLIGHT: '50000', HOTPATH_IDLE_TIMEOUT_MS: '3000' } });
+    const c = await CollectorProcess.start({ cpu: 0, main, env: SEARCH_ENV });
     const s = httpSender(c.ports.http, false, 16);
     const out: string[] = [];
     try {

@@ -7,7 +7,7 @@
 // 8.8% and 13.2% at 100k; bench/README.md).
 // Run: node --import tsx bench/paced-cost.ts [rate=100000] [rounds=3]
 import { spawnSync } from 'node:child_process';
-import { CollectorProcess } from './collector-process.js';
+import { CollectorProcess, SEARCH_ENV } from './collector-process.js';
 import { httpSender } from './senders.js';
 import { saturation, trial } from './throughput.js';
 import { BatchSource, buildWorkload, DJANGO_SHAPE } from './workload.js';
@@ -17,7 +17,7 @@ const rate = Number(rateArg ?? 100_000);
 const rounds = Number(roundsArg ?? 3);
 spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 const cases = [10, 1000].map((n) => buildWorkload({ label: `${n} routes`, requests: 18_000, options: { ...DJANGO_SHAPE, routes: n, fingerprints: n } }));
-const c = await CollectorProcess.start({ cpu: 0, env: { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_MAX_REQUESTS_IN_FLIGHT: '50000', HOTPATH_IDLE_TIMEOUT_MS: '3000' } });
+const c = await CollectorProcess.start({ cpu: 0, env: SEARCH_ENV });
 const s = httpSender(c.ports.http, false, 16);
 let cycle = 1;
 const source = (i: number): BatchSource => new BatchSource(cases[i]!, (cycle += 10_000), false);

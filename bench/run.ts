@@ -4,7 +4,7 @@
 // table and, as the last line, a JSON summary go to stdout.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { CollectorProcess, ensureBuilt } from './collector-process.js';
+import { CollectorProcess, ensureBuilt, IDLE_MS, SEARCH_ENV } from './collector-process.js';
 import { decodeCeiling } from './decode-ceiling.js';
 import { cpuTimes, stealPct } from './steal.js';
 import { lagAndApi, memoryPeak, percentile } from './latency.js';
@@ -34,27 +34,12 @@ const t0 = performance.now();
 let cycle = 1;
 const source = (w: Workload, gzip: boolean): BatchSource => new BatchSource(w, (cycle += 10_000), gzip);
 
-/**
- * A trial that was refused leaves children whose root was refused: they wait for the idle timeout
- * and would be counted as idle_partial evictions in the next trial. A short idle timeout, and a
- * pause after a refused trial (throughput.ts), keep each trial's verdict its own.
- */
-const IDLE_MS = 3000;
-
-/**
- * The assembler's bounds cap the sustained rate: the span bound (HOTPATH_MAX_SPANS_IN_FLIGHT, default
- * 200k) at about 200k / (grace + 0.1 s) spans/s, and the request bound (HOTPATH_MAX_REQUESTS_IN_FLIGHT,
- * default 20,000) at about 20,000 requests / (grace + 0.1 s), ~210k spans/s at the bench's 22 spans a
- * request (a session 13 run's 215k trial evicted 1,501 requests at it). Both are raised here so the
- * rate search finds the CPU limit; the memory phase holds ~10,000 requests whatever the bounds.
- */
-const COLLECTOR_ENV = { HOTPATH_MAX_SPANS_IN_FLIGHT: '500000', HOTPATH_MAX_REQUESTS_IN_FLIGHT: '50000', HOTPATH_IDLE_TIMEOUT_MS: String(IDLE_MS) };
 
 /** The GC mode the collectors ran with (bin/hotpath-node picks it; the table and JSON report it). */
 const gcModes = new Set<string>();
 
 async function withCollector<T>(env: Record<string, string>, fn: (c: CollectorProcess) => Promise<T>, prof = false): Promise<T> {
-  const c = await CollectorProcess.start({ cpu: COLLECTOR_CPU, env: { ...COLLECTOR_ENV, ...env }, ...(prof && profileDir !== undefined ? { cpuProfDir: profileDir } : {}) });
+  const c = await CollectorProcess.start({ cpu: COLLECTOR_CPU, env: { ...SEARCH_ENV, ...env }, ...(prof && profileDir !== undefined ? { cpuProfDir: profileDir } : {}) });
   gcModes.add(c.gc);
   try {
     return await fn(c);
