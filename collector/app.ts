@@ -147,7 +147,13 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
     onInternal,
   );
   const grpc = new OtlpGrpcReceiver(
-    { host: config.listen.host, port: config.otlp.grpcPort, maxMessageBytes: config.ingest.maxDecompressedBytes, token: config.ingest.token },
+    {
+      host: config.listen.host,
+      port: config.otlp.grpcPort,
+      maxMessageBytes: config.ingest.maxDecompressedBytes,
+      token: config.ingest.token,
+      flowControlWindow: config.otlp.grpcFlowControlWindow,
+    },
     ingest,
     telemetry,
     onInternal,
@@ -196,6 +202,9 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
       ports.api = await apiService.start();
       await http.start();
       await grpc.start();
+      if (!grpc.flowControlApplied) {
+        log.warn({ window: config.otlp.grpcFlowControlWindow }, 'the gRPC flow-control window could not be applied (grpc-js no longer exposes its HTTP/2 servers); exports use the 64 KiB default');
+      }
       ports.http = http.port;
       ports.grpc = grpc.port;
       log.info({ host: config.listen.host, ...ports, db: config.storage.path }, 'hotpath started');

@@ -7,7 +7,7 @@ import { CONFIG_FILE_ENV, SETTINGS, type Setting } from './settings.js';
 
 export interface HotpathConfig {
   listen: { host: string };
-  otlp: { grpcPort: number; httpPort: number; httpPath: string };
+  otlp: { grpcPort: number; grpcFlowControlWindow: number; httpPort: number; httpPath: string };
   api: { port: number; token: string; thread: boolean; threadNice: number };
   ingest: {
     token: string;

@@ -11,6 +11,7 @@ import {
   type sendUnaryData,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
+import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import type { Lifecycle } from '../contract.js';
 import { HotpathError, asHotpathError } from '../errors.js';
 import { encodeExportResponse } from '../decode/index.js';
@@ -27,6 +28,8 @@ export interface GrpcReceiverOptions {
   token: string;
   /** How long shutdown waits for in-flight calls before cancelling them. */
   shutdownTimeoutMs?: number;
+  /** HTTP/2 flow-control window of each stream and connection, bytes (65,535 is HTTP/2's default). */
+  flowControlWindow?: number;
 }
 
 const identity = (b: Buffer): Buffer => b;
@@ -61,7 +64,25 @@ export function encodeRetryInfo(seconds: number): Buffer {
   return Buffer.concat([Buffer.from([0x0a, duration.length]), duration]);
 }
 
+/**
+ * Sets the flow-control window of the HTTP/2 servers grpc-js made at bind: the per-stream window they
+ * announce in SETTINGS to new sessions, and each new session's connection window. grpc-js reads
+ * `grpc-node.flow_control_window` only on the client (the server side is grpc/grpc-node#3058, open),
+ * and keeps its servers in a private map; false when that map is not there (a grpc-js upgrade).
+ */
+export function applyFlowControlWindow(server: Server, bytes: number): boolean {
+  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
+  if (!(servers instanceof Map) || servers.size === 0) return false;
+  for (const h of servers.keys() as IterableIterator<Http2Server>) {
+    h.updateSettings({ initialWindowSize: bytes });
+    h.on('session', (session: ServerHttp2Session) => session.setLocalWindowSize(bytes));
+  }
+  return true;
+}
+
 export class OtlpGrpcReceiver implements Lifecycle {
+  /** False when the configured flow-control window could not be applied (see applyFlowControlWindow). */
+  flowControlApplied = true;
   private server: Server | null = null;
   private boundPort = 0;
   private readonly authorized: (h: string | undefined) => boolean;
@@ -83,12 +104,15 @@ export class OtlpGrpcReceiver implements Lifecycle {
     const server = new Server({
       'grpc.max_receive_message_length': this.opts.maxMessageBytes,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
+      // For when grpc-js reads it on the server too; applyFlowControlWindow does it until then.
+      ...(this.opts.flowControlWindow === undefined ? {} : { 'grpc-node.flow_control_window': this.opts.flowControlWindow }),
     });
     server.addService(TRACE_SERVICE, { Export: (call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) => this.handle(call, cb) });
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`${host}:${this.opts.port}`, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
     );
+    if (this.opts.flowControlWindow !== undefined) this.flowControlApplied = applyFlowControlWindow(server, this.opts.flowControlWindow);
     this.server = server;
   }
 

@@ -10,6 +10,7 @@ import { OtlpGrpcReceiver } from './grpc-receiver.js';
 export interface TestReceivers {
   httpPort: number;
   grpcPort: number;
+  grpc: OtlpGrpcReceiver;
   httpUrl: string;
   received: Span[];
   queue: IngestQueue;
@@ -26,6 +27,8 @@ export interface TestReceiverOptions {
   maxDecompressedBytes?: number;
   queueMaxSpans?: number;
   telemetry?: ReceiverTelemetry;
+  /** The gRPC receiver's HTTP/2 flow-control window, bytes (unset: HTTP/2's default). */
+  grpcFlowControlWindow?: number;
 }
 
 export async function startTestReceivers(o: TestReceiverOptions = {}): Promise<TestReceivers> {
@@ -55,7 +58,7 @@ export async function startTestReceivers(o: TestReceiverOptions = {}): Promise<T
     telemetry,
   );
   const grpc = new OtlpGrpcReceiver(
-    { host: '127.0.0.1', port: 0, maxMessageBytes: o.maxDecompressedBytes ?? 64 * 1024 * 1024, token: o.token ?? '' },
+    { host: '127.0.0.1', port: 0, maxMessageBytes: o.maxDecompressedBytes ?? 64 * 1024 * 1024, token: o.token ?? '', ...(o.grpcFlowControlWindow === undefined ? {} : { flowControlWindow: o.grpcFlowControlWindow }) },
     ingest,
     telemetry,
   );
@@ -64,6 +67,7 @@ export async function startTestReceivers(o: TestReceiverOptions = {}): Promise<T
   return {
     httpPort: http.port,
     grpcPort: grpc.port,
+    grpc,
     httpUrl: `http://127.0.0.1:${http.port}/v1/traces`,
     received,
     queue,
