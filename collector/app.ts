@@ -75,7 +75,7 @@ export function createHotpath(config: HotpathConfig, logger: Logger, clock: Cloc
   const storageLogFn: StorageLog = (level, msg, err) => storageLog[level]({ err }, msg);
   const writer = new StorageWriter(
     db,
-    () => aggregator.drain(),
+    aggregator,
     { flushIntervalMs: config.storage.flushIntervalMs, maxFlushIntervalMs: config.storage.maxFlushIntervalMs, flushShare: config.storage.flushShare },
     storageLogFn,
     clock,

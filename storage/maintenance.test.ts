@@ -19,7 +19,7 @@ describe('StorageMaintenance', () => {
     const db = openDatabase(tempDbPath(t));
     t.after(() => db.close());
     const agg = new Aggregator({}, () => now);
-    const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, () => now);
+    const writer = new StorageWriter(db, agg, {}, () => {}, () => now);
     for (let h = 0; h < 6; h++) agg.consume(makeRequest({ startMs: T0 + h * HOUR_MS }));
     writer.flush();
     now = T0 + 60 * HOUR_MS;
@@ -51,7 +51,7 @@ describe('StorageMaintenance', () => {
     const db = openDatabase(tempDbPath(t));
     t.after(() => db.close());
     const agg = new Aggregator({ slowQueryMs: 50 }, () => now);
-    const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, () => now);
+    const writer = new StorageWriter(db, agg, {}, () => {}, () => now);
     const retention = { ...DEFAULT_RETENTION_CONFIG, minuteRetentionHours: 2, hourRetentionDays: 1, slowQueryRetentionDays: 1, sampleRetentionDays: 1 };
     const m = new StorageMaintenance(db, { retention, maxStepsPerTick: 10_000 }, () => {}, () => now);
     const sizes: number[] = [];

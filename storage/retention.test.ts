@@ -17,7 +17,7 @@ function setup(t: import('node:test').TestContext, now: () => number) {
   const db = openDatabase(tempDbPath(t));
   t.after(() => db.close());
   const agg = new Aggregator({ slowQueryMs: 100, maxSamplesPerRoutePerFlush: 100, maxSamplesPerRoutePerMinute: 1000, maxSamplesPerFlush: 1000 }, now);
-  const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, now);
+  const writer = new StorageWriter(db, agg, {}, () => {}, now);
   return { db, agg, writer };
 }
 

@@ -13,7 +13,7 @@ function setup(t: import('node:test').TestContext, now: () => number) {
   const db = openDatabase(tempDbPath(t));
   t.after(() => db.close());
   const agg = new Aggregator({}, now);
-  const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, now);
+  const writer = new StorageWriter(db, agg, {}, () => {}, now);
   return { db, agg, writer };
 }
 

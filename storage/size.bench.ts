@@ -51,7 +51,7 @@ const T0 = Date.UTC(2026, 0, 1);
 let now = T0;
 const clock = (): number => now;
 const agg = new Aggregator({}, clock);
-const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, clock);
+const writer = new StorageWriter(db, agg, {}, () => {}, clock);
 const maintenance = new StorageMaintenance(db, {}, () => {}, clock);
 
 const totalRequests = Math.round((millionSpans * 1e6) / SPANS_PER_REQUEST);

@@ -44,7 +44,7 @@ export class Storage implements Lifecycle {
   constructor(cfg: StorageConfig, log: StorageLog = () => {}, clock: Clock = Date.now) {
     this.db = openDatabase(cfg.path);
     this.aggregator = new Aggregator(cfg.aggregator, clock);
-    this.writer = new StorageWriter(this.db, () => this.aggregator.drain(), cfg.writer, log, clock);
+    this.writer = new StorageWriter(this.db, this.aggregator, cfg.writer, log, clock);
     const retention = { ...DEFAULT_RETENTION_CONFIG, ...cfg.retention };
     this.maintenance = new StorageMaintenance(this.db, { ...cfg.maintenance, retention }, log, clock);
   }

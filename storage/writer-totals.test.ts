@@ -19,7 +19,7 @@ function tempDb(t: TestContext): Database {
 
 function writerOn(db: Database): { agg: Aggregator; writer: StorageWriter } {
   const agg = new Aggregator({}, clock);
-  return { agg, writer: new StorageWriter(db, () => agg.drain(), {}, () => {}, clock) };
+  return { agg, writer: new StorageWriter(db, agg, {}, () => {}, clock) };
 }
 
 const visit = (agg: Aggregator, route: string, startMs = T0, durationMs = 10): void =>
@@ -98,7 +98,7 @@ describe('StorageWriter totals', () => {
     const agg = new Aggregator({}, clock);
     const flushed: number[] = [];
     let failed = 0;
-    const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, clock, { flushed: (s, rows) => flushed.push(rows), failed: () => failed++ });
+    const writer = new StorageWriter(db, agg, {}, () => {}, clock, { flushed: (s, rows) => flushed.push(rows), failed: () => failed++ });
     assert.equal(writer.flush(), true); // nothing to write: not a flush
     visit(agg, '/a/');
     assert.equal(writer.flush(), true);

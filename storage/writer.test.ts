@@ -6,7 +6,7 @@ import { Aggregator } from '../collector/aggregate/aggregator.js';
 import { makeDbSpan, makeFinding, makeRequest } from '../collector/aggregate/test-requests.js';
 import { openDatabase, openReadonly } from './database.js';
 import { tempDbPath } from './test-db.js';
-import { nextInterval, StorageWriter, type WriterConfig } from './writer.js';
+import { flushDue, StorageWriter, type WriterConfig } from './writer.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
 const clock = () => T0 + 3_600_000;
@@ -15,7 +15,7 @@ function setup(t: import('node:test').TestContext, config: Partial<WriterConfig>
   const path = tempDbPath(t);
   const db = openDatabase(path);
   const agg = new Aggregator({ slowQueryMs: 100 }, now);
-  const writer = new StorageWriter(db, () => agg.drain(), config, () => {}, now);
+  const writer = new StorageWriter(db, agg, config, () => {}, now);
   t.after(() => db.close());
   return { path, db, agg, writer };
 }
@@ -124,7 +124,7 @@ describe('StorageWriter', () => {
       db.close();
     });
     const agg = new Aggregator({}, clock);
-    const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, clock);
+    const writer = new StorageWriter(db, agg, {}, () => {}, clock);
     other.exec('BEGIN IMMEDIATE');
     agg.consume(makeRequest({ startMs: T0 }));
     assert.equal(writer.flush(), false);
@@ -140,7 +140,7 @@ describe('StorageWriter', () => {
     const ro = new BetterSqlite3(path, { readonly: true });
     t.after(() => ro.close());
     const agg = new Aggregator({}, clock);
-    const writer = new StorageWriter(ro, () => agg.drain(), { maxPendingBatches: 2 }, () => {}, clock);
+    const writer = new StorageWriter(ro, agg, { maxPendingBatches: 2 }, () => {}, clock);
     for (let i = 0; i < 4; i++) {
       agg.consume(makeRequest({ startMs: T0 }));
       assert.doesNotThrow(() => writer.flush());
@@ -187,47 +187,98 @@ describe('StorageWriter', () => {
     await writer.shutdown();
   });
 
-  test('the next flush waits until the last one cost at most flushShare of the wait, within floor and ceiling', () => {
-    const cfg = { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05 };
-    assert.equal(nextInterval(cfg, 5), 1000);
-    assert.equal(nextInterval(cfg, 80), 1600);
-    assert.equal(nextInterval(cfg, 900), 4000);
-    assert.equal(nextInterval({ ...cfg, flushShare: 0 }, 900), 1000);
-    // A ceiling below the floor keeps the floor rather than flushing faster than configured.
-    assert.equal(nextInterval({ ...cfg, maxFlushIntervalMs: 500 }, 900), 1000);
+  test('a flush is due once its estimated cost is at most flushShare of the time since the last, or at the ceiling', () => {
+    const cfg = { flushIntervalMs: 500, maxFlushIntervalMs: 4000, flushShare: 0.05 };
+    assert.equal(flushDue(cfg, 500, 25), true);
+    assert.equal(flushDue(cfg, 500, 26), false);
+    assert.equal(flushDue(cfg, 1600, 80), true);
+    assert.equal(flushDue(cfg, 3999, 900), false);
+    assert.equal(flushDue(cfg, 4000, 900), true);
+    assert.equal(flushDue({ ...cfg, flushShare: 0 }, 500, 900), true);
+    // A ceiling below the interval flushes at every look rather than waiting longer than configured.
+    assert.equal(flushDue({ ...cfg, maxFlushIntervalMs: 100 }, 500, 900), true);
   });
 
-  test('costly timed flushes stretch the wait before the next one, and a cheap one restores it', async (t) => {
+  test('the wait follows the rows pending: a costly flush stretches it while as many rows wait, and a few rows go at the interval', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     let now = clock();
-    let costMs = 80;
+    let costMs = 0;
     const { db, agg, writer } = setup(t, { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05 }, () => now);
     const drain = agg.drain.bind(agg);
     agg.drain = () => {
       now += costMs;
       return drain();
     };
+    const advance = (ms: number): void => {
+      now += ms;
+      t.mock.timers.tick(ms);
+    };
+    const stored = (): number => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM endpoint_minute').get() as { n: number }).n;
+    const routes = (n: number, from: number): void => {
+      for (let i = 0; i < n; i++) agg.consume(makeRequest({ startMs: T0, route: `/r${from + i}/` }));
+    };
+    await writer.start();
+    // 100 routes pending (a scope, then a route scope and an endpoint row each), written in 80 ms.
+    routes(100, 0);
+    assert.equal(agg.pendingRows(), 201);
+    costMs = 80;
+    advance(1000);
+    assert.equal(stored(), 100, 'the first flush goes at the interval: no cost is known yet');
+    routes(100, 100);
+    advance(1000);
+    assert.equal(stored(), 100, 'as many rows again would cost 80 ms, more than 5% of 1 s');
+    advance(1000);
+    assert.equal(stored(), 200, 'flushed once 80 ms is 5% of the time since the last flush');
+    assert.equal(writer.status().flushIntervalMs, 2080);
+    // A few rows after costly flushes (an idle gap, say) are cheap to write: no stretch.
+    costMs = 0.1;
+    routes(1, 200);
+    advance(1000);
+    assert.equal(stored(), 201);
+    // A costly flush among cheap ones (a GC pause in it) leaves the estimate alone: the cheapest
+    // per-row cost of the last five sets it.
+    costMs = 2;
+    routes(100, 300);
+    advance(1000);
+    assert.equal(stored(), 301);
+    costMs = 300;
+    routes(100, 400);
+    advance(1000);
+    assert.equal(stored(), 401);
+    routes(100, 500);
+    advance(1000);
+    assert.equal(stored(), 501, 'the one slow flush did not stretch the wait');
+    await writer.shutdown();
+  });
+
+  test('however costly the rows pending, a flush goes at maxFlushIntervalMs', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let now = clock();
+    let costMs = 0;
+    const { db, agg, writer } = setup(t, { flushIntervalMs: 500, maxFlushIntervalMs: 3000, flushShare: 0.05 }, () => now);
+    const drain = agg.drain.bind(agg);
+    agg.drain = () => {
+      now += costMs;
+      return drain();
+    };
+    const advance = (ms: number): void => {
+      now += ms;
+      t.mock.timers.tick(ms);
+    };
     const stored = (): number => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM endpoint_minute').get() as { n: number }).n;
     await writer.start();
+    costMs = 1000;
     agg.consume(makeRequest({ startMs: T0 }));
-    t.mock.timers.tick(1000);
+    advance(500);
     assert.equal(stored(), 1);
-    assert.equal(writer.status().flushIntervalMs, 1600);
     agg.consume(makeRequest({ startMs: T0 }));
-    costMs = 1;
-    t.mock.timers.tick(1000);
-    assert.equal(stored(), 1, 'not flushed before the stretched interval');
-    t.mock.timers.tick(600);
-    assert.equal(stored(), 2);
-    assert.equal(writer.status().flushIntervalMs, 1000);
-    // One slow flush among cheap ones (a GC pause, say) leaves the wait alone; five in a row stretch it.
-    costMs = 150;
-    t.mock.timers.tick(1000);
-    assert.equal(writer.status().flushIntervalMs, 1000);
-    for (let i = 0; i < 3; i++) t.mock.timers.tick(1000);
-    assert.equal(writer.status().flushIntervalMs, 1000);
-    t.mock.timers.tick(1000);
-    assert.equal(writer.status().flushIntervalMs, 3000);
+    for (let i = 0; i < 4; i++) advance(500);
+    assert.equal(stored(), 1, '1 s of writing is due only after 20 s at 5%');
+    advance(500);
+    assert.equal(stored(), 1);
+    advance(500);
+    assert.equal(stored(), 2, 'at the 3 s ceiling');
+    assert.equal(writer.status().flushIntervalMs, 4000);
     await writer.shutdown();
   });
 

@@ -1,10 +1,13 @@
-// The single writer: every flushIntervalMs it drains the aggregator and applies everything in ONE
-// transaction (one fsync-free WAL commit per second at synchronous=NORMAL). A flush writes one row
-// per distinct (minute, key) whatever the span rate: at 1,000 routes and fingerprints ~4,500
-// upserts, and storage was ~10% of the main thread's CPU at saturation (bench/profile.ts
-// --routes=1000). So the next flush waits until the cheapest of the last five flushes cost at most
-// flushShare of the wait, up to maxFlushIntervalMs; at 10 routes a flush costs a few ms and the
-// interval stays put.
+// The single writer: it drains the aggregator and applies everything in ONE transaction (one
+// fsync-free WAL commit at synchronous=NORMAL). A flush writes one row per distinct (minute, key)
+// whatever the span rate: at 1,000 routes and fingerprints ~4,500 upserts, 76 ms a flush of 150k
+// spans (bench/flush-cost.ts), against a few ms at 10 routes. So every flushIntervalMs the writer
+// looks at how many rows the aggregator holds and flushes once writing them, at the cheapest
+// per-row cost of its last five flushes, takes at most flushShare of the time since the last flush
+// (up to maxFlushIntervalMs). The estimate follows what is pending now: the earlier rule (the last
+// flushes' cost sets the next wait) was set back to the floor by a few near-empty flushes, as after
+// an idle gap, and let flushes reach 8.6% of the collector's time at 1,000 routes (bench/profile.ts
+// --routes=1000, session 16).
 // A failing database (full disk, read-only file, corruption, lock timeout) never throws out of the
 // timer: batches are kept, up to maxPendingBatches, and retried on the next tick; what falls off is
 // counted.
@@ -17,17 +20,17 @@ import { createBatchApplier } from './apply-batch.js';
 import { rollupWatermarks } from './rollup.js';
 
 export interface WriterConfig {
-  /** The interval between flushes, and its floor when flushes are costly. */
+  /** How often the writer looks at what is pending: the interval between cheap flushes. */
   flushIntervalMs: number;
-  /** The ceiling of the stretched interval (the lag grows with it). */
+  /** The longest time between two flushes, however costly (the lag grows with it). */
   maxFlushIntervalMs: number;
-  /** Largest share of the wait the cheapest of the last five flushes (drain and write) may have taken; 0 = fixed interval. */
+  /** Largest share of the time since the last flush that the next one (drain and write, estimated) may take; 0 = every flushIntervalMs. */
   flushShare: number;
   /** Failed batches kept for retry; at 1 s per batch the default rides out a minute of trouble. */
   maxPendingBatches: number;
 }
 
-export const DEFAULT_WRITER_CONFIG: WriterConfig = { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05, maxPendingBatches: 60 };
+export const DEFAULT_WRITER_CONFIG: WriterConfig = { flushIntervalMs: 500, maxFlushIntervalMs: 4000, flushShare: 0.05, maxPendingBatches: 60 };
 
 export type StorageLog = (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 
@@ -39,6 +42,13 @@ export interface FlushReport {
 
 export const NO_FLUSH_REPORT: FlushReport = { flushed: () => undefined, failed: () => undefined };
 
+/** What the writer drains (the aggregator). */
+export interface FlushSource {
+  drain(): AggregateBatch;
+  /** Rows held for the next drain, about what the next flush writes. */
+  pendingRows(): number;
+}
+
 export interface WriterStatus {
   healthy: boolean;
   lastError: string;
@@ -49,7 +59,7 @@ export interface WriterStatus {
   pendingBatches: number;
   droppedRows: number;
   rowsWritten: number;
-  /** The wait before the next timed flush (stretched when flushes are costly). */
+  /** Time between the last two timed flushes (longer than the configured interval when flushes are costly). */
   flushIntervalMs: number;
 }
 
@@ -70,13 +80,16 @@ export class StorageWriter implements Lifecycle {
   droppedRows = 0;
   rowsWritten = 0;
   flushIntervalMs: number;
-  /** Wall-clock cost (ms) of the last timed flushes. */
-  private readonly recentCosts = [Infinity, Infinity, Infinity, Infinity, Infinity];
+  /** Wall-clock cost (ms) per pending row of the last timed flushes that wrote rows. */
+  private readonly rowCosts = [Infinity, Infinity, Infinity, Infinity, Infinity];
   private costIndex = 0;
+  /** When the last timed flush ended and started (clock ms). */
+  private lastEndMs: number;
+  private lastStartMs: number;
 
   constructor(
     private readonly db: Database,
-    private readonly drain: () => AggregateBatch,
+    private readonly source: FlushSource,
     config: Partial<WriterConfig> = {},
     private readonly log: StorageLog = () => {},
     private readonly clock: Clock = Date.now,
@@ -84,6 +97,7 @@ export class StorageWriter implements Lifecycle {
   ) {
     this.cfg = { ...DEFAULT_WRITER_CONFIG, ...config };
     this.flushIntervalMs = this.cfg.flushIntervalMs;
+    this.lastEndMs = this.lastStartMs = clock();
   }
 
   async start(): Promise<void> {
@@ -93,21 +107,33 @@ export class StorageWriter implements Lifecycle {
 
   private schedule(): void {
     this.timer = setTimeout(() => {
-      const started = this.clock();
-      this.flush();
-      // The cheapest of the last few flushes: one that a major GC or another thread's time slice
-      // lengthened (lag p99 at 10 routes and 80% load went 2.1 -> 3.3-3.8 s when the last flush
-      // alone set the wait) says nothing about what writing the rows costs.
-      this.recentCosts[this.costIndex++ % this.recentCosts.length] = this.clock() - started;
-      this.flushIntervalMs = nextInterval(this.cfg, Math.min(...this.recentCosts));
+      this.tick();
       if (!this.stopped) this.schedule();
-    }, this.flushIntervalMs);
+    }, this.cfg.flushIntervalMs);
     this.timer.unref();
+  }
+
+  private tick(): void {
+    const started = this.clock();
+    const rows = this.source.pendingRows();
+    // The cheapest of the last few flushes: one that a major GC or another thread's time slice
+    // lengthened (lag p99 at 10 routes and 80% load went 2.1 -> 3.3-3.8 s when the last flush
+    // alone set the wait) says nothing about what writing the rows costs. Before any flush wrote
+    // rows the cost is unknown (Infinity): the first one waits for the configured interval only.
+    const rowCost = Math.min(...this.rowCosts);
+    const estimateMs = Number.isFinite(rowCost) ? rows * rowCost : 0;
+    if (this.pending.length === 0 && !flushDue(this.cfg, started - this.lastEndMs, estimateMs)) return;
+    const ok = this.flush();
+    const ended = this.clock();
+    if (ok && rows > 0) this.rowCosts[this.costIndex++ % this.rowCosts.length] = (ended - started) / rows;
+    this.flushIntervalMs = started - this.lastStartMs;
+    this.lastStartMs = started;
+    this.lastEndMs = ended;
   }
 
   /** Drains and writes now; returns whether everything pending reached the database. Never throws. */
   flush(): boolean {
-    const batch = this.drain();
+    const batch = this.source.drain();
     if (batchRowCount(batch) > 0) this.pending.push(batch);
     while (this.pending.length > this.cfg.maxPendingBatches) this.droppedRows += batchRowCount(this.pending.shift()!);
     if (this.pending.length === 0) return true;
@@ -164,9 +190,11 @@ export class StorageWriter implements Lifecycle {
   }
 }
 
-/** The wait after a flush that cost `costMs`: long enough for that cost to be `flushShare` of it, within bounds. */
-export function nextInterval(cfg: Pick<WriterConfig, 'flushIntervalMs' | 'maxFlushIntervalMs' | 'flushShare'>, costMs: number): number {
-  if (!(cfg.flushShare > 0)) return cfg.flushIntervalMs;
-  const ceiling = Math.max(cfg.flushIntervalMs, cfg.maxFlushIntervalMs);
-  return Math.round(Math.min(ceiling, Math.max(cfg.flushIntervalMs, costMs / cfg.flushShare)));
+/**
+ * Whether to flush `sinceMs` after the last flush ended, when writing what is pending would cost
+ * about `estimateMs`: once that is at most `flushShare` of the time since, or at the ceiling.
+ */
+export function flushDue(cfg: Pick<WriterConfig, 'flushIntervalMs' | 'maxFlushIntervalMs' | 'flushShare'>, sinceMs: number, estimateMs: number): boolean {
+  if (!(cfg.flushShare > 0)) return true;
+  return estimateMs <= cfg.flushShare * sinceMs || sinceMs >= cfg.maxFlushIntervalMs;
 }

@@ -218,6 +218,11 @@ export class Aggregator implements RequestSink {
     });
   }
 
+  /** Rows and scopes held for the next drain (the storage writer sizes its next flush by it). */
+  pendingRows(): number {
+    return this.groups + this.slowQueries.length;
+  }
+
   /**
    * Hands over everything folded since the last drain and starts afresh. Rows go out as they are,
    * `lastSeq` included (the writer reads named columns only): copying each to drop one field was

@@ -24,7 +24,7 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'hotpath-read-'));
   writeDb = openDatabase(join(dir, 'h.db'));
   const agg = new Aggregator({}, () => NOW);
-  const writer = new StorageWriter(writeDb, () => agg.drain(), {}, () => {}, () => NOW);
+  const writer = new StorageWriter(writeDb, agg, {}, () => {}, () => NOW);
   [[H9 + 10 * 60_000, 100], [H9 + 50 * 60_000, 200], [NOW - 10 * 60_000, 400]].forEach(([t, ms], i) =>
     agg.consume(makeRequest({ traceId: String(i + 1).padStart(32, '0'), startMs: t!, durationMs: ms! })),
   );

@@ -28,7 +28,7 @@ before(() => {
   writeDb = openDatabase(join(dir, 'h.db'));
   let clock = NOW - 26 * 3_600_000;
   const agg = new Aggregator({}, () => clock);
-  const writer = new StorageWriter(writeDb, () => agg.drain(), {}, () => {}, () => clock);
+  const writer = new StorageWriter(writeDb, agg, {}, () => {}, () => clock);
   let trace = 0;
   for (; clock < NOW; clock += 7 * 60_000) {
     for (let r = 0; r < 3; r++) {

@@ -30,7 +30,7 @@ const reuse = existsSync(path);
 let clockMs = NOW - HOURS * 3_600_000;
 const db = openDatabase(path);
 const agg = new Aggregator({ slowQueryMs: 200 }, () => clockMs);
-const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, () => clockMs);
+const writer = new StorageWriter(db, agg, {}, () => {}, () => clockMs);
 
 const t0 = performance.now();
 let requests = 0;

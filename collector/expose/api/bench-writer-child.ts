@@ -13,7 +13,7 @@ const db = openDatabase(path!);
 // Simulated time starts two minutes before the bench's "now", so writes land in the window the API reads.
 let clockMs = BENCH_NOW - 120_000;
 const agg = new Aggregator({ slowQueryMs: 200 }, () => clockMs);
-const writer = new StorageWriter(db, () => agg.drain(), {}, () => {}, () => clockMs);
+const writer = new StorageWriter(db, agg, {}, () => {}, () => clockMs);
 let flushes = 0;
 let flushMs = 0;
 const timer = setInterval(() => {

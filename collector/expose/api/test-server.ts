@@ -35,7 +35,7 @@ export async function startTestApi(opts: {
   const writeDb = openDatabase(dbPath);
   const clock = () => opts.nowMs;
   const aggregator = new Aggregator({ slowQueryMs: 100, ...opts.aggregator }, clock);
-  const writer = new StorageWriter(writeDb, () => aggregator.drain(), {}, () => {}, clock);
+  const writer = new StorageWriter(writeDb, aggregator, {}, () => {}, clock);
   const ingest = (reqs: AnalysedRequest[]) => {
     for (const r of reqs) aggregator.consume(r);
     if (!writer.flush()) throw new Error(`test writer flush failed: ${writer.status().lastError}`);

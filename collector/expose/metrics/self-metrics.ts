@@ -61,7 +61,7 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
   const rowsDropped = new Counter({ name: 'hotpath_storage_dropped_rows_total', help: 'Aggregated rows not written to SQLite, by the bound that cut them.', labelNames: ['reason'] as const, registers });
   const queue = new Gauge({ name: 'hotpath_queue_depth_spans', help: 'Spans waiting in an internal queue.', labelNames: ['queue'] as const, registers });
   const flush = new Histogram({ name: 'hotpath_storage_flush_duration_seconds', help: 'Duration of one storage flush (SQLite transaction).', buckets: LATENCY_BUCKETS, registers });
-  const flushInterval = new Gauge({ name: 'hotpath_storage_flush_interval_seconds', help: 'Wait before the next storage flush: the configured interval, stretched while flushes are costly (HOTPATH_FLUSH_SHARE).', registers });
+  const flushInterval = new Gauge({ name: 'hotpath_storage_flush_interval_seconds', help: 'Time between the last two storage flushes: the configured interval, longer while flushes are costly (HOTPATH_FLUSH_SHARE).', registers });
   const rows = new Counter({ name: 'hotpath_storage_rows_written_total', help: 'Rows written to storage.', registers });
   const storageErrors = new Counter({ name: 'hotpath_storage_errors_total', help: 'Storage operations that failed.', labelNames: ['operation'] as const, registers });
   const fpCache = new Gauge({ name: 'hotpath_fingerprint_cache_entries', help: 'Entries in the SQL fingerprint cache.', registers });
