@@ -187,6 +187,34 @@ describe('StorageWriter', () => {
     await writer.shutdown();
   });
 
+  test('while the database fails the timer retries the batch it refused and leaves new rows in the aggregator, where they merge; nothing is lost', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { db, agg, writer } = setup(t, { flushIntervalMs: 500 });
+    await writer.start();
+    agg.consume(makeRequest({ startMs: T0 }));
+    t.mock.timers.tick(500);
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    for (let i = 0; i < 200; i++) agg.consume(makeRequest({ startMs: T0, route: `/r${i}/` }));
+    t.mock.timers.tick(500);
+    assert.equal(writer.healthy, false);
+    // A minute of trouble: 120 looks, each with the same 200 routes arriving again.
+    for (let look = 0; look < 120; look++) {
+      for (let i = 0; i < 200; i++) agg.consume(makeRequest({ startMs: T0, route: `/r${i}/` }));
+      t.mock.timers.tick(500);
+    }
+    assert.equal(writer.status().pendingBatches, 1, 'one refused batch, not one per look');
+    assert.equal(agg.pendingRows(), 401, 'the new requests merged into one row per route');
+    assert.equal(writer.droppedRows, 0);
+    db.pragma('max_page_count = 1073741823');
+    t.mock.timers.tick(500);
+    assert.equal(writer.healthy, true);
+    t.mock.timers.tick(500);
+    assert.equal(agg.pendingRows(), 0);
+    assert.equal((db.prepare('SELECT sum(count) AS n FROM endpoint_minute').get() as { n: number }).n, 1 + 200 + 120 * 200);
+    await writer.shutdown();
+  });
+
   test('a flush is due once its estimated cost is at most flushShare of the time since the last, or at the ceiling', () => {
     const cfg = { flushIntervalMs: 500, maxFlushIntervalMs: 4000, flushShare: 0.05 };
     assert.equal(flushDue(cfg, 500, 25), true);

@@ -9,8 +9,10 @@
 // an idle gap, and let flushes reach 8.6% of the collector's time at 1,000 routes (bench/profile.ts
 // --routes=1000, session 16).
 // A failing database (full disk, read-only file, corruption, lock timeout) never throws out of the
-// timer: batches are kept, up to maxPendingBatches, and retried on the next tick; what falls off is
-// counted.
+// timer: the batch it refused is kept and retried at every look, and meanwhile new rows stay in the
+// aggregator, where they merge per minute and key (bounded by its maxGroupsPerFlush, counted when
+// hit) instead of piling up one batch per look. flush() called directly (shutdown) keeps batches up
+// to maxPendingBatches; what falls off is counted.
 import type { Database } from 'better-sqlite3';
 import type { Clock, Lifecycle } from '../collector/contract.js';
 import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
@@ -26,7 +28,7 @@ export interface WriterConfig {
   maxFlushIntervalMs: number;
   /** Largest share of the time since the last flush that the next one (drain and write, estimated) may take; 0 = every flushIntervalMs. */
   flushShare: number;
-  /** Failed batches kept for retry; at 1 s per batch the default rides out a minute of trouble. */
+  /** Failed batches kept for retry by direct flush() calls (the timer holds one at most). */
   maxPendingBatches: number;
 }
 
@@ -114,6 +116,10 @@ export class StorageWriter implements Lifecycle {
   }
 
   private tick(): void {
+    if (this.pending.length > 0) {
+      this.writePending();
+      return;
+    }
     const started = this.clock();
     const rows = this.source.pendingRows();
     // The cheapest of the last few flushes: one that a major GC or another thread's time slice
@@ -122,7 +128,7 @@ export class StorageWriter implements Lifecycle {
     // rows the cost is unknown (Infinity): the first one waits for the configured interval only.
     const rowCost = Math.min(...this.rowCosts);
     const estimateMs = Number.isFinite(rowCost) ? rows * rowCost : 0;
-    if (this.pending.length === 0 && !flushDue(this.cfg, started - this.lastEndMs, estimateMs)) return;
+    if (!flushDue(this.cfg, started - this.lastEndMs, estimateMs)) return;
     const ok = this.flush();
     const ended = this.clock();
     if (ok && rows > 0) this.rowCosts[this.costIndex++ % this.rowCosts.length] = (ended - started) / rows;
@@ -136,6 +142,11 @@ export class StorageWriter implements Lifecycle {
     const batch = this.source.drain();
     if (batchRowCount(batch) > 0) this.pending.push(batch);
     while (this.pending.length > this.cfg.maxPendingBatches) this.droppedRows += batchRowCount(this.pending.shift()!);
+    return this.writePending();
+  }
+
+  /** Writes the batches kept so far in one transaction; whether they all reached the database. */
+  private writePending(): boolean {
     if (this.pending.length === 0) return true;
     const t0 = this.clock();
     const started = performance.now();
