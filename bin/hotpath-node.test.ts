@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 const LAUNCHER = new URL('./hotpath-node', import.meta.url).pathname;
 
 /** Runs the launcher on `cpus` (a taskset list) with HOTPATH_GC_THREADS=`mode`; node prints its flags and arguments. */
-function launch(cpus: string, mode: string | undefined, args: string[] = []): { status: number | null; flags: string[]; argv: string[]; stderr: string } {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
+function launch(cpus: string, mode: string | undefined, args: string[] = [], more: Record<string, string> = {}): { status: number | null; flags: string[]; argv: string[]; stderr: string } {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', ...more };
   if (mode !== undefined) env['HOTPATH_GC_THREADS'] = mode;
   const r = spawnSync('taskset', ['-c', cpus, LAUNCHER, '-e', 'process.stdout.write(JSON.stringify([process.execArgv, process.argv.slice(1)]))', '--', ...args], { env, encoding: 'utf8' });
   const [flags, argv] = r.status === 0 ? (JSON.parse(r.stdout) as [string[], string[]]) : [[], []];
@@ -63,6 +63,18 @@ describe('bin/hotpath-node', () => {
     const r = launch('0', 'two');
     assert.equal(r.status, 2);
     assert.match(r.stderr, /HOTPATH_GC_THREADS must be auto, single or parallel, not 'two'/);
+  });
+
+  test('semi-spaces of 8 MB by default, HOTPATH_SEMI_SPACE_MB to change them, 0 for V8\'s own size', () => {
+    const semi = (flags: string[]): string[] => flags.filter((f) => f.startsWith('--max-semi-space-size'));
+    assert.deepEqual(semi(launch('0', undefined).flags), ['--max-semi-space-size=8']);
+    assert.deepEqual(semi(launch('0', 'parallel', [], { HOTPATH_SEMI_SPACE_MB: '16' }).flags), ['--max-semi-space-size=16']);
+    assert.deepEqual(semi(launch('0', undefined, [], { HOTPATH_SEMI_SPACE_MB: '0' }).flags), []);
+    for (const bad of ['x', '-1', '1.5', '8MB', '1000']) {
+      const b = launch('0', undefined, [], { HOTPATH_SEMI_SPACE_MB: bad });
+      assert.equal(b.status, 2, `'${bad}' accepted`);
+      assert.match(b.stderr, /HOTPATH_SEMI_SPACE_MB must be a whole number of MB from 0 to 999/);
+    }
   });
 
   test('arguments reach node unchanged, spaces and quotes included', () => {
