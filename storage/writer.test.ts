@@ -20,6 +20,28 @@ function setup(t: import('node:test').TestContext, config: Partial<WriterConfig>
   return { path, db, agg, writer };
 }
 
+/**
+ * A writer on a clock that moves with the mocked timers, whose flushes cost `cost.ms` of that clock
+ * (charged in the drain), and the endpoint count stored so far.
+ */
+function timedWriter(t: import('node:test').TestContext, config: Partial<WriterConfig>) {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let now = clock();
+  const cost = { ms: 0 };
+  const { db, agg, writer } = setup(t, config, () => now);
+  const drain = agg.drain.bind(agg);
+  agg.drain = () => {
+    now += cost.ms;
+    return drain();
+  };
+  const advance = (ms: number): void => {
+    now += ms;
+    t.mock.timers.tick(ms);
+  };
+  const stored = (): number => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM endpoint_minute').get() as { n: number }).n;
+  return { agg, writer, cost, advance, stored };
+}
+
 /** Deterministic log-normal-ish latencies (ms) from a linear congruential generator. */
 function latencies(n: number, seed: number): number[] {
   let x = seed;
@@ -228,20 +250,7 @@ describe('StorageWriter', () => {
   });
 
   test('the wait follows the rows pending: a costly flush stretches it while as many rows wait, and a few rows go at the interval', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    let now = clock();
-    let costMs = 0;
-    const { db, agg, writer } = setup(t, { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05 }, () => now);
-    const drain = agg.drain.bind(agg);
-    agg.drain = () => {
-      now += costMs;
-      return drain();
-    };
-    const advance = (ms: number): void => {
-      now += ms;
-      t.mock.timers.tick(ms);
-    };
-    const stored = (): number => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM endpoint_minute').get() as { n: number }).n;
+    const { agg, writer, cost, advance, stored } = timedWriter(t, { flushIntervalMs: 1000, maxFlushIntervalMs: 4000, flushShare: 0.05 });
     const routes = (n: number, from: number): void => {
       for (let i = 0; i < n; i++) agg.consume(makeRequest({ startMs: T0, route: `/r${from + i}/` }));
     };
@@ -249,7 +258,7 @@ describe('StorageWriter', () => {
     // 100 routes pending (a scope, then a route scope and an endpoint row each), written in 80 ms.
     routes(100, 0);
     assert.equal(agg.pendingRows(), 201);
-    costMs = 80;
+    cost.ms = 80;
     advance(1000);
     assert.equal(stored(), 100, 'the first flush goes at the interval: no cost is known yet');
     routes(100, 100);
@@ -259,17 +268,17 @@ describe('StorageWriter', () => {
     assert.equal(stored(), 200, 'flushed once 80 ms is 5% of the time since the last flush');
     assert.equal(writer.status().flushIntervalMs, 2080);
     // A few rows after costly flushes (an idle gap, say) are cheap to write: no stretch.
-    costMs = 0.1;
+    cost.ms = 0.1;
     routes(1, 200);
     advance(1000);
     assert.equal(stored(), 201);
     // A costly flush among cheap ones (a GC pause in it) leaves the estimate alone: the cheapest
     // per-row cost of the last five sets it.
-    costMs = 2;
+    cost.ms = 2;
     routes(100, 300);
     advance(1000);
     assert.equal(stored(), 301);
-    costMs = 300;
+    cost.ms = 300;
     routes(100, 400);
     advance(1000);
     assert.equal(stored(), 401);
@@ -280,22 +289,9 @@ describe('StorageWriter', () => {
   });
 
   test('however costly the rows pending, a flush goes at maxFlushIntervalMs', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    let now = clock();
-    let costMs = 0;
-    const { db, agg, writer } = setup(t, { flushIntervalMs: 500, maxFlushIntervalMs: 3000, flushShare: 0.05 }, () => now);
-    const drain = agg.drain.bind(agg);
-    agg.drain = () => {
-      now += costMs;
-      return drain();
-    };
-    const advance = (ms: number): void => {
-      now += ms;
-      t.mock.timers.tick(ms);
-    };
-    const stored = (): number => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM endpoint_minute').get() as { n: number }).n;
+    const { agg, writer, cost, advance, stored } = timedWriter(t, { flushIntervalMs: 500, maxFlushIntervalMs: 3000, flushShare: 0.05 });
     await writer.start();
-    costMs = 1000;
+    cost.ms = 1000;
     agg.consume(makeRequest({ startMs: T0 }));
     advance(500);
     assert.equal(stored(), 1);
