@@ -34,7 +34,6 @@ const t0 = performance.now();
 let cycle = 1;
 const source = (w: Workload, gzip: boolean): BatchSource => new BatchSource(w, (cycle += 10_000), gzip);
 
-
 /** The GC mode the collectors ran with (bin/hotpath-node picks it; the table and JSON report it). */
 const gcModes = new Set<string>();
 
