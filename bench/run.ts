@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { CollectorProcess, ensureBuilt, IDLE_MS, SEARCH_ENV } from './collector-process.js';
 import { decodeCeiling } from './decode-ceiling.js';
+import { receiveCeiling } from './receive-ceiling.js';
 import { cpuTimes, stealPct } from './steal.js';
 import { lagAndApi, memoryPeak, percentile } from './latency.js';
 import { costGrowth } from './scaling.js';
@@ -19,8 +20,8 @@ const quick = argv.includes('--quick');
 const profIdx = argv.indexOf('--profile');
 const profileDir = profIdx >= 0 ? argv[profIdx + 1] : undefined;
 const P = quick
-  ? { requests: 2000, windowMs: 2000, decodeS: 1, bisect: 0, maxTrials: 1, lagMs: 3000, lagWarmupMs: 2000, memExtraMs: 1500, scaleSpans: 20_000, scaleRounds: 1, gzipSearch: false }
-  : { requests: 6000, windowMs: 10_000, decodeS: 6, bisect: 2, maxTrials: 12, lagMs: 15_000, lagWarmupMs: 5000, memExtraMs: 15_000, scaleSpans: 400_000, scaleRounds: 5, gzipSearch: true };
+  ? { requests: 2000, windowMs: 2000, decodeS: 1, bisect: 0, maxTrials: 1, lagMs: 3000, lagWarmupMs: 2000, memExtraMs: 1500, scaleSpans: 20_000, scaleRounds: 1, gzipSearch: false, receivePasses: 3 }
+  : { requests: 6000, windowMs: 10_000, decodeS: 6, bisect: 2, maxTrials: 12, lagMs: 15_000, lagWarmupMs: 5000, memExtraMs: 15_000, scaleSpans: 400_000, scaleRounds: 5, gzipSearch: true, receivePasses: 5 };
 const GRACE_MS = 2000;
 // Exporters in flight at once: a fleet of Django workers exports in parallel (the OTel JS
 // exporter alone allows 30 concurrent exports).
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   const decodeBefore = decodeCeiling(w, P.decodeS, false, COLLECTOR_CPU);
   const decodeGz = decodeCeiling(w, P.decodeS / 2, true, COLLECTOR_CPU);
   progress(`decode ceiling: ${fmt(decodeBefore)} spans/s, with gunzip ${fmt(decodeGz)}`);
+  const receive = await receiveCeiling(source(w, false), P.receivePasses, COLLECTOR_CPU);
+  progress(`receive + decode only: ${fmt(receive.median)} spans/CPU-s (passes ${receive.passes.map(fmt).join(', ')})`);
 
   const t1 = cpuTimes();
   const http = await measureProtocol('http', w);
@@ -172,10 +175,12 @@ async function main(): Promise<void> {
     ['CPU steal (hypervisor)', `${steal.run.toFixed(1)}%`, `of all CPU time over the run; HTTP search ${steal.http.toFixed(1)}%, cost growth ${steal.growth.toFixed(1)}%${steal.run > 5 ? ': figures unreliable' : ''}`],
     ['decode only (protobuf)', `${fmt(decode)} spans/CPU-s`, `fresh process on the collector core, median of 5; larger of ${fmt(decodeBefore)} before and ${fmt(decodeAfter)} after the searches`],
     ['decode only (gzip + protobuf)', `${fmt(decodeGz)} spans/CPU-s`, ''],
+    ['receive + decode only (OTLP/HTTP)', `${fmt(receive.median)} spans/CPU-s`, `the collector's receiver and decoder with nothing after them (receive-child.mjs), median of ${P.receivePasses} passes; ${(receive.median / decode).toFixed(2)} of decode only`],
     ['pipeline OTLP/HTTP protobuf', `${fmt(http.max)} spans/s`, `sustained (max spans in flight 500k); capacity ${fmt(http.perCpuS)} spans/CPU-s`],
     ['pipeline OTLP/HTTP protobuf+gzip', P.gzipSearch ? `${fmt(http.gzipMax)} spans/s` : '(full run)', `capacity ${fmt(http.gzipPerCpuS)} spans/CPU-s`],
     ['pipeline OTLP/gRPC', `${fmt(grpc.max)} spans/s`, `sustained; capacity ${fmt(grpc.perCpuS)} spans/CPU-s`],
     ['ratio pipeline / decode', (http.max / decode).toFixed(2), 'target >= 0.5'],
+    ['pipeline capacity / receive + decode', (http.perCpuS / receive.median).toFixed(2), 'not a target: what everything after decode leaves of the receiving path (both per CPU-second)'],
     ['peak RSS', `${mem.peakRssMb.toFixed(0)} MB`, `${fmt(mem.medianInFlight)} requests in flight (median; max ${fmt(mem.peakInFlight)}, queue max ${fmt(mem.maxQueued)} spans, ${fmt(mem.evicted)} evicted) at ${fmt(mem.rate)} spans/s${mem.rate === rate ? '' : ' (85% of the max: the max fell behind)'} for grace + ${P.memExtraMs / 1000} s`],
     ['heap after GC', `${mem.minHeapUsedMb.toFixed(0)} MB`, 'smallest V8 heap in use with >= 10,000 in flight (the rest of the RSS is growth slack)'],
     ['lag past grace p50 / p99', `${fmt(percentile(lag.lagMs, 50))} / ${fmt(percentile(lag.lagMs, 99))} ms`, `${lag.lagMs.length} markers at 80% load after ${P.lagWarmupMs / 1000} s of it, grace ${GRACE_MS} ms; during those first seconds p99 ${fmt(percentile(lag.coldLagMs, 99))} ms`],
@@ -195,6 +200,8 @@ async function main(): Promise<void> {
     pipeline_gzip_spans_per_s: P.gzipSearch ? http.gzipMax : null,
     grpc_spans_per_s: grpc.max,
     ratio: Number((http.max / decode).toFixed(3)),
+    receive_decode_spans_per_cpu_s: Math.round(receive.median),
+    capacity_vs_receive_decode: Number((http.perCpuS / receive.median).toFixed(3)),
     peak_rss_mb: Math.round(mem.peakRssMb),
     peak_in_flight_requests: mem.peakInFlight,
     median_in_flight_requests: mem.medianInFlight,

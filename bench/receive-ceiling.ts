@@ -1,0 +1,57 @@
+// A second reference beside the decode ceiling: spans per CPU-second of a process that runs the
+// collector's OTLP/HTTP receiver and decoder and nothing after them (receive-child.mjs), fed the
+// same workload the same way as the pipeline's capacity passes (4 exports in flight, whole passes).
+// The issue's ratio divides the pipeline by decode alone in a tight loop; this says how much of the
+// gap is the receiving itself (HTTP, body reading, the decoder running inside a server) and how much
+// is everything after decode. Not part of the issue's ratio: reported beside it.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ROOT } from './collector-process.js';
+import { httpSender, lastRefusal } from './senders.js';
+import type { BatchSource } from './workload.js';
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Median spans per CPU-second of `passes` whole passes of `source` (plain protobuf), after one untimed pass. */
+export async function receiveCeiling(source: BatchSource, passes: number, cpu: number): Promise<{ median: number; passes: number[] }> {
+  const w = source.w;
+  const child = spawn('taskset', ['-c', String(cpu), join(ROOT, 'bin/hotpath-node'), join(ROOT, 'bench/receive-child.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`receive-child exited ${code} during start-up`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+  });
+  const sender = httpSender(port, false, 8);
+  const results: number[] = [];
+  try {
+    for (let pass = 0; pass <= passes; pass++) {
+      const cpu0 = cpuSeconds(child.pid!);
+      const inFlight = new Set<Promise<void>>();
+      for (let i = 0; i < w.batches.length; i++) {
+        const p: Promise<void> = sender.send(source.take().body).then((ok) => {
+          if (!ok) throw new Error(`receive-child refused an export (${lastRefusal.text})`);
+          inFlight.delete(p);
+        });
+        inFlight.add(p);
+        if (inFlight.size >= 4) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (pass > 0) results.push(w.spans / (cpuSeconds(child.pid!) - cpu0));
+    }
+  } finally {
+    sender.close();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  const sorted = [...results].sort((a, b) => a - b);
+  return { median: sorted[sorted.length >> 1]!, passes: results };
+}
