@@ -154,8 +154,7 @@ export class CollectorProcess {
 
   /** User + system CPU seconds used so far (all threads). */
   cpuSeconds(): number {
-    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return cpuSecondsOf(this.pid);
   }
 
   async stop(): Promise<void> {
@@ -166,6 +165,12 @@ export class CollectorProcess {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** User + system CPU seconds a process has used so far (all threads), from /proc in 10 ms ticks. */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export class Metrics {

@@ -5,10 +5,9 @@
 // gap is the receiving itself (HTTP, body reading, the decoder running inside a server) and how much
 // is everything after decode. Not part of the issue's ratio: reported beside it.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ROOT } from './collector-process.js';
+import { cpuSecondsOf, ROOT } from './collector-process.js';
 import { httpSender, lastRefusal } from './senders.js';
 import type { BatchSource } from './workload.js';
 
@@ -18,11 +17,6 @@ import type { BatchSource } from './workload.js';
  * runs gave the same median, 387,879, to the span).
  */
 const SWEEPS = 3;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Median spans per CPU-second of `passes` passes (SWEEPS sweeps of `source` each, plain protobuf), after one untimed pass. */
 export async function receiveCeiling(source: BatchSource, passes: number, cpu: number): Promise<{ median: number; passes: number[] }> {
@@ -40,7 +34,7 @@ export async function receiveCeiling(source: BatchSource, passes: number, cpu: n
   const results: number[] = [];
   try {
     for (let pass = 0; pass <= passes; pass++) {
-      const cpu0 = cpuSeconds(child.pid!);
+      const cpu0 = cpuSecondsOf(child.pid!);
       const inFlight = new Set<Promise<void>>();
       for (let i = 0; i < w.batches.length * SWEEPS; i++) {
         const p: Promise<void> = sender.send(source.take().body).then((ok) => {
@@ -51,7 +45,7 @@ export async function receiveCeiling(source: BatchSource, passes: number, cpu: n
         if (inFlight.size >= 4) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
-      if (pass > 0) results.push((w.spans * SWEEPS) / (cpuSeconds(child.pid!) - cpu0));
+      if (pass > 0) results.push((w.spans * SWEEPS) / (cpuSecondsOf(child.pid!) - cpu0));
     }
   } finally {
     sender.close();
