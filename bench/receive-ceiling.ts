@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cpuSecondsOf, ROOT } from './collector-process.js';
-import { httpSender, lastRefusal } from './senders.js';
+import { httpSender } from './senders.js';
+import { sendPass } from './throughput.js';
 import type { BatchSource } from './workload.js';
 
 /**
@@ -35,16 +36,7 @@ export async function receiveCeiling(source: BatchSource, passes: number, cpu: n
   try {
     for (let pass = 0; pass <= passes; pass++) {
       const cpu0 = cpuSecondsOf(child.pid!);
-      const inFlight = new Set<Promise<void>>();
-      for (let i = 0; i < w.batches.length * SWEEPS; i++) {
-        const p: Promise<void> = sender.send(source.take().body).then((ok) => {
-          if (!ok) throw new Error(`receive-child refused an export (${lastRefusal.text})`);
-          inFlight.delete(p);
-        });
-        inFlight.add(p);
-        if (inFlight.size >= 4) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
+      await sendPass(sender.send, source, w.batches.length * SWEEPS, 'receive-child');
       if (pass > 0) results.push((w.spans * SWEEPS) / (cpuSecondsOf(child.pid!) - cpu0));
     }
   } finally {

@@ -49,22 +49,31 @@ async function waitFlush(c: CollectorProcess, before: number, ms: number): Promi
  * whether the pass's one storage flush fell inside or after the measured window decided up to ~8%
  * of a 1,000-route pass (a flush of ~4,000 rows against a ~0.6 s pass).
  */
-export async function saturation(c: CollectorProcess, send: Send, source: BatchSource, graceMs: number, untilStored = false): Promise<number> {
-  const before = (await c.metrics([ANALYSED])).sum(ANALYSED);
-  const cpu0 = c.cpuSeconds();
+/**
+ * Sends the next `batches` of `source` as fast as they are answered, 4 exports in flight; throws on
+ * any refusal (`who` names the receiver in the message). Returns the request roots sent.
+ */
+export async function sendPass(send: Send, source: BatchSource, batches: number, who: string): Promise<number> {
   let roots = 0;
   const inFlight = new Set<Promise<void>>();
-  for (let i = 0; i < source.w.batches.length; i++) {
+  for (let i = 0; i < batches; i++) {
     const b = source.take();
     roots += b.roots;
     const p: Promise<void> = send(b.body).then((ok) => {
-      if (!ok) throw new Error(`the collector refused an export during the saturation pass (${lastRefusal.text})`);
+      if (!ok) throw new Error(`${who} refused an export during a saturation pass (${lastRefusal.text})`);
       inFlight.delete(p);
     });
     inFlight.add(p);
     if (inFlight.size >= 4) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
+  return roots;
+}
+
+export async function saturation(c: CollectorProcess, send: Send, source: BatchSource, graceMs: number, untilStored = false): Promise<number> {
+  const before = (await c.metrics([ANALYSED])).sum(ANALYSED);
+  const cpu0 = c.cpuSeconds();
+  const roots = await sendPass(send, source, source.w.batches.length, 'the collector');
   const waited = await waitAnalysed(c, before, roots, graceMs + 30_000, graceMs + 100);
   if (waited < 0) throw new Error('the collector did not analyse the saturation pass');
   // Past the longest flush interval: a stretched interval must not leave the pass's last flush
