@@ -44,12 +44,6 @@ async function waitFlush(c: CollectorProcess, before: number, ms: number): Promi
 }
 
 /**
- * One pass of the workload, at most 4 exports outstanding, until all of it is analysed and, with
- * `untilStored`, written by a flush that began after the last request was analysed. Without that,
- * whether the pass's one storage flush fell inside or after the measured window decided up to ~8%
- * of a 1,000-route pass (a flush of ~4,000 rows against a ~0.6 s pass).
- */
-/**
  * Sends the next `batches` of `source` as fast as they are answered, 4 exports in flight; throws on
  * any refusal (`who` names the receiver in the message). Returns the request roots sent.
  */
@@ -70,6 +64,12 @@ export async function sendPass(send: Send, source: BatchSource, batches: number,
   return roots;
 }
 
+/**
+ * One pass of the workload, at most 4 exports outstanding, until all of it is analysed and, with
+ * `untilStored`, written by a flush that began after the last request was analysed. Without that,
+ * whether the pass's one storage flush fell inside or after the measured window decided up to ~8%
+ * of a 1,000-route pass (a flush of ~4,000 rows against a ~0.6 s pass).
+ */
 export async function saturation(c: CollectorProcess, send: Send, source: BatchSource, graceMs: number, untilStored = false): Promise<number> {
   const before = (await c.metrics([ANALYSED])).sum(ANALYSED);
   const cpu0 = c.cpuSeconds();
@@ -196,9 +196,10 @@ export async function findMaxRate(c: CollectorProcess, send: Send, source: Batch
     // was up to a 10% step below the limit: run W's walk passed 147,857 at 100% of pace, then
     // 162,643 at 89%, and stopped there (bench/README.md, session 17).
     const last = trials.at(-1);
-    if (!Number.isFinite(worst) && trials.length > 1 && last !== undefined && last.pass && last.load.keptPace < 0.9) {
-      best = rate / 1.1;
-      worst = rate;
+    const previous = trials.at(-2);
+    if (!Number.isFinite(worst) && previous !== undefined && last !== undefined && last.pass && last.load.keptPace < 0.9) {
+      best = previous.rate;
+      worst = last.rate;
     }
   } else {
     worst = rate;

@@ -205,7 +205,7 @@ export class StorageWriter implements Lifecycle {
  * Whether to flush `sinceMs` after the last flush ended, when writing what is pending would cost
  * about `estimateMs`: once that is at most `flushShare` of the time since, or at the ceiling.
  */
-export function flushDue(cfg: Pick<WriterConfig, 'flushIntervalMs' | 'maxFlushIntervalMs' | 'flushShare'>, sinceMs: number, estimateMs: number): boolean {
+export function flushDue(cfg: Pick<WriterConfig, 'maxFlushIntervalMs' | 'flushShare'>, sinceMs: number, estimateMs: number): boolean {
   if (!(cfg.flushShare > 0)) return true;
   return estimateMs <= cfg.flushShare * sinceMs || sinceMs >= cfg.maxFlushIntervalMs;
 }
