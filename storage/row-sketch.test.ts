@@ -27,6 +27,27 @@ describe('row sketch', () => {
     );
   });
 
+  test('merging rows gives what one library sketch of all their durations encodes', () => {
+    const durations = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 3_600_000, noNaN: true }), fc.integer({ min: 0, max: 50 })), { maxLength: 100 });
+    fc.assert(
+      fc.property(fc.array(durations, { minLength: 1, maxLength: 5 }), (rows) => {
+        const lib = newSketch();
+        const merged = new RowSketch();
+        for (const values of rows) {
+          const row = new RowSketch();
+          for (const v of values) {
+            lib.accept(v);
+            row.accept(v);
+          }
+          merged.merge(row);
+        }
+        assert.deepEqual(merged.encode(), encodeSketch(lib));
+        assert.equal(merged.count, lib.count);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('keeps one bin per distinct key, in ascending order, however values arrive', () => {
     const row = new RowSketch();
     for (const v of [900, 1, 50, 1, 900, 0, 0.5, 50, 50]) row.accept(v);

@@ -43,6 +43,49 @@ export class RowSketch implements SparseBins {
     this.counts.splice(lo, 0, 1);
   }
 
+  /**
+   * Adds another row's durations: counts of equal keys add, which is what a DDSketch of both rows'
+   * values would hold (same mapping), so a merged row encodes and answers quantiles exactly.
+   */
+  merge(o: RowSketch): void {
+    this.count += o.count;
+    this.zeroCount += o.zeroCount;
+    const a = this.keys;
+    const b = o.keys;
+    if (b.length === 0) return;
+    if (a.length === 0) {
+      this.keys = b.slice();
+      this.counts = o.counts.slice();
+      return;
+    }
+    const keys: number[] = [];
+    const counts: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i]! < b[j]!) {
+        keys.push(a[i]!);
+        counts.push(this.counts[i++]!);
+      } else if (b[j]! < a[i]!) {
+        keys.push(b[j]!);
+        counts.push(o.counts[j++]!);
+      } else {
+        keys.push(a[i]!);
+        counts.push(this.counts[i++]! + o.counts[j++]!);
+      }
+    }
+    for (; i < a.length; i++) {
+      keys.push(a[i]!);
+      counts.push(this.counts[i]!);
+    }
+    for (; j < b.length; j++) {
+      keys.push(b[j]!);
+      counts.push(o.counts[j]!);
+    }
+    this.keys = keys;
+    this.counts = counts;
+  }
+
   /** The stored BLOB (sketch-codec.ts layout). */
   encode(): Buffer {
     return encodeSparse(this);

@@ -3,11 +3,14 @@
 // sampler's limits between two drains; the rest is counted. Rows live in nested maps (service scope
 // -> route scope -> fingerprint) so each request builds two key strings and each DB span only looks up
 // its fingerprint. Flat per-span keys measured 54 us per 15-span request, nested 18 us
-// (aggregator.bench.ts).
+// (aggregator.bench.ts). A DB span is folded into its route's row of its fingerprint only: the
+// service-wide row of the fingerprint (query_minute) and its statement row (queries) are made from
+// the route rows at drain, which are exact sums (a request has one route). Folding into all three
+// per span took 0.21-0.25 us a span at 10 routes and 0.46-0.52 at 1,000 (session 18, bench/README.md).
 import type { AnalysedRequest, AnalysedSpan, Clock, RequestSink, SqlInfo } from '../contract.js';
-import type { AggregateBatch, BackgroundRow, EndpointRow, FindingRow, QueryInfoRow, QueryRouteRow, QueryRow, ServiceVersionRow, SlowQueryRow } from './aggregate-batch.js';
-import type { Marked } from './rows.js';
-import { foldEndpoint, foldFinding, foldQuery, newEndpointRow, newFindingRow, newQueryRouteRow, newQueryRow } from './rows.js';
+import type { AggregateBatch, BackgroundRow, EndpointRow, FindingRow, QueryInfoRow, QueryRow, ServiceVersionRow, SlowQueryRow } from './aggregate-batch.js';
+import type { HeldQueryRouteRow, Marked } from './rows.js';
+import { foldEndpoint, foldFinding, foldQuery, mergeQuery, newEndpointRow, newFindingRow, newQueryRouteRow, newQueryRow, queryInfoFrom } from './rows.js';
 import { Sampler } from './sampler.js';
 
 export interface AggregatorConfig {
@@ -44,9 +47,11 @@ const SEP = '\x1f';
 
 /** Everything of one (bucket, service, version). */
 interface ServiceScope {
-  queries: Map<string, QueryRow & Marked>;
-  /** Statement text per fingerprint; repeated across scopes of one service, merged by the writer's upsert. */
-  info: Map<string, QueryInfoRow>;
+  /**
+   * Fingerprints with a row in some route of the scope: each makes a service-wide query row and a
+   * statement row at drain, counted against maxGroupsPerFlush when first seen.
+   */
+  fingerprints: Set<string>;
   routes: Map<string, RouteScope>;
   background: BackgroundRow | undefined;
 }
@@ -54,22 +59,7 @@ interface ServiceScope {
 /** Everything of one (bucket, service, version, kind, method, route). */
 interface RouteScope {
   endpoint: EndpointRow | undefined;
-  queries: Map<string, QueryRouteRow & Marked>;
-}
-
-function noteQueryInfo(infos: Map<string, QueryInfoRow>, service: string, a: AnalysedSpan): void {
-  const sql = a.sql!;
-  const span = a.span;
-  const info = infos.get(sql.fingerprint);
-  if (info === undefined) {
-    infos.set(sql.fingerprint, {
-      service, fingerprint: sql.fingerprint, normalized: sql.normalized, operation: sql.operation,
-      tables: [...sql.tables], dbSystem: span.dbSystem, firstSeenMs: span.startMs, lastSeenMs: span.startMs,
-    });
-    return;
-  }
-  if (span.startMs < info.firstSeenMs) info.firstSeenMs = span.startMs;
-  if (span.startMs > info.lastSeenMs) info.lastSeenMs = span.startMs;
+  queries: Map<string, HeldQueryRouteRow>;
 }
 
 export class Aggregator implements RequestSink {
@@ -128,7 +118,7 @@ export class Aggregator implements RequestSink {
     // Scopes count against maxGroupsPerFlush too: service versions and routes come from clients.
     let scope = this.scopes.get(scopeKey);
     if (scope === undefined && this.room()) {
-      scope = { queries: new Map(), info: new Map(), routes: new Map(), background: undefined };
+      scope = { fingerprints: new Set(), routes: new Map(), background: undefined };
       this.scopes.set(scopeKey, scope);
     }
     const routeKey = req.kind + SEP + req.method + SEP + req.route;
@@ -147,17 +137,19 @@ export class Aggregator implements RequestSink {
 
     for (const a of req.spans) {
       if (a.category !== 'db' || a.sql === null) continue;
-      const fp = a.sql.fingerprint;
       if (a.span.durationMs >= this.cfg.slowQueryMs) this.noteSlowQuery(req, a.sql, a.span);
-      if (scope === undefined) continue;
-      noteQueryInfo(scope.info, res.serviceName, a);
-      let q = scope.queries.get(fp);
-      if (q === undefined && this.room()) scope.queries.set(fp, (q = newQueryRow(bucketMs, res.serviceName, res.serviceVersion, fp)));
-      if (q !== undefined) foldQuery(q, a.span, a.duplicate, seq);
-      if (route === undefined) continue;
+      if (scope === undefined || route === undefined) continue;
+      const fp = a.sql.fingerprint;
       let qr = route.queries.get(fp);
-      if (qr === undefined && this.room()) route.queries.set(fp, (qr = newQueryRouteRow(bucketMs, res, fp, req.method, req.route)));
-      if (qr !== undefined) foldQuery(qr, a.span, a.duplicate, seq);
+      if (qr === undefined) {
+        if (!scope.fingerprints.has(fp)) {
+          if (!this.room()) continue;
+          scope.fingerprints.add(fp);
+        }
+        if (!this.room()) continue;
+        route.queries.set(fp, (qr = newQueryRouteRow(bucketMs, res, a.sql, a.span.dbSystem, req.method, req.route, a.span.startMs)));
+      }
+      foldQuery(qr, a.span, a.duplicate, seq);
     }
 
     for (const f of req.findings) {
@@ -236,12 +228,25 @@ export class Aggregator implements RequestSink {
     };
     for (const scope of this.scopes.values()) {
       if (scope.background !== undefined) batch.background.push(scope.background);
-      for (const q of scope.queries.values()) batch.queries.push(q);
-      batch.queryInfo.push(...scope.info.values());
+      const queries = new Map<string, QueryRow>();
+      const infos = new Map<string, QueryInfoRow>();
       for (const route of scope.routes.values()) {
         if (route.endpoint !== undefined) batch.endpoints.push(route.endpoint);
-        for (const q of route.queries.values()) batch.queryRoutes.push(q);
+        for (const qr of route.queries.values()) {
+          batch.queryRoutes.push(qr);
+          let q = queries.get(qr.fingerprint);
+          if (q === undefined) queries.set(qr.fingerprint, (q = newQueryRow(qr.bucketMs, qr.service, qr.version, qr.fingerprint)));
+          mergeQuery(q, qr);
+          const info = infos.get(qr.fingerprint);
+          if (info === undefined) infos.set(qr.fingerprint, queryInfoFrom(qr.service, qr));
+          else {
+            if (qr.firstSeenMs < info.firstSeenMs) info.firstSeenMs = qr.firstSeenMs;
+            if (qr.lastSeenMs > info.lastSeenMs) info.lastSeenMs = qr.lastSeenMs;
+          }
+        }
       }
+      for (const q of queries.values()) batch.queries.push(q);
+      for (const info of infos.values()) batch.queryInfo.push(info);
     }
     this.scopes = new Map();
     this.findings = new Map();

@@ -1,9 +1,9 @@
 // Row constructors and folding helpers for the aggregator; kept apart so aggregator.ts stays the
 // control flow. Each fold mutates a row in place: no allocation per span beyond the first sight of a key.
-import type { AnalysedRequest, Finding, Resource, Span } from '../contract.js';
+import type { AnalysedRequest, Finding, Resource, Span, SqlInfo } from '../contract.js';
 import { StatusCode } from '../contract.js';
 import { RowSketch } from '../../storage/row-sketch.js';
-import type { EndpointRow, FindingRow, QueryRouteRow, QueryRow } from './aggregate-batch.js';
+import type { EndpointRow, FindingRow, QueryInfoRow, QueryRouteRow, QueryRow } from './aggregate-batch.js';
 import { MAX_SAMPLE_TRACE_IDS } from './aggregate-batch.js';
 
 /** Marks the last request that touched a row, so `requests` counts distinct requests without a Set. */
@@ -84,17 +84,53 @@ export function newQueryRow(bucketMs: number, service: string, version: string, 
   };
 }
 
-export function newQueryRouteRow(bucketMs: number, res: Resource, fingerprint: string, method: string, route: string): QueryRouteRow & Marked {
+/**
+ * A query-by-route row as the aggregator holds it: with what the service-wide rows of its
+ * fingerprint (query_minute, queries) are made from at drain (Aggregator.drain).
+ */
+export interface HeldQueryRouteRow extends QueryRouteRow, Marked {
+  sql: SqlInfo;
+  dbSystem: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+export function newQueryRouteRow(bucketMs: number, res: Resource, sql: SqlInfo, dbSystem: string, method: string, route: string, startMs: number): HeldQueryRouteRow {
   // Written out rather than spread over newQueryRow: one object of one shape per new row (a new row
   // per DB span is the common case at 1,000 routes, bench/ cost growth).
   return {
-    bucketMs, service: res.serviceName, version: res.serviceVersion, fingerprint, calls: 0, requests: 0, errors: 0,
+    bucketMs, service: res.serviceName, version: res.serviceVersion, fingerprint: sql.fingerprint, calls: 0, requests: 0, errors: 0,
     duplicates: 0, totalMs: 0, maxMs: 0, sketch: new RowSketch(), rows: 0, rowsCalls: 0, lastSeq: -1, method, route,
+    sql, dbSystem, firstSeenMs: startMs, lastSeenMs: startMs,
   };
 }
 
-export function foldQuery(row: QueryRow & Marked, span: Span, duplicate: boolean, seq: number): void {
+/** Adds a route's row of a fingerprint to the fingerprint's service-wide row. */
+export function mergeQuery(into: QueryRow, from: QueryRow): void {
+  into.calls += from.calls;
+  // A request has one route, so its distinct requests per route add up to its distinct requests.
+  into.requests += from.requests;
+  into.errors += from.errors;
+  into.duplicates += from.duplicates;
+  into.totalMs += from.totalMs;
+  if (from.maxMs > into.maxMs) into.maxMs = from.maxMs;
+  into.sketch.merge(from.sketch);
+  into.rows += from.rows;
+  into.rowsCalls += from.rowsCalls;
+}
+
+export function queryInfoFrom(service: string, row: HeldQueryRouteRow): QueryInfoRow {
+  const sql = row.sql;
+  return {
+    service, fingerprint: sql.fingerprint, normalized: sql.normalized, operation: sql.operation,
+    tables: [...sql.tables], dbSystem: row.dbSystem, firstSeenMs: row.firstSeenMs, lastSeenMs: row.lastSeenMs,
+  };
+}
+
+export function foldQuery(row: HeldQueryRouteRow, span: Span, duplicate: boolean, seq: number): void {
   const d = Math.max(0, span.durationMs);
+  if (span.startMs < row.firstSeenMs) row.firstSeenMs = span.startMs;
+  if (span.startMs > row.lastSeenMs) row.lastSeenMs = span.startMs;
   row.calls++;
   if (row.lastSeq !== seq) {
     row.lastSeq = seq;
