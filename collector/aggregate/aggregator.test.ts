@@ -48,6 +48,22 @@ describe('Aggregator', () => {
     assert.deepEqual(b.queryInfo.find((q) => q.fingerprint === 'f1')!.tables, ['t_f1']);
   });
 
+  test("a fingerprint's service-wide row and statement row sum its rows of every route", () => {
+    const agg = new Aggregator({}, clock);
+    agg.consume(makeRequest({ startMs: T0 + 5000, spans: [makeDbSpan('f1', 2, { startMs: T0 + 5000 }), makeDbSpan('f1', 9, { startMs: T0 + 5010 })] }));
+    agg.consume(makeRequest({ startMs: T0 + 1000, route: '/authors/', spans: [makeDbSpan('f1', 4, { startMs: T0 + 1000, dbRows: 3 })] }));
+    agg.consume(makeRequest({ startMs: T0 + 9000, route: '/shelves/', spans: [makeDbSpan('f1', 1, { startMs: T0 + 9000 })] }));
+    const b = agg.drain();
+    assert.equal(b.queries.length, 1);
+    const q = b.queries[0]!;
+    assert.deepEqual([q.calls, q.requests, q.totalMs, q.maxMs, q.rows, q.rowsCalls], [4, 3, 16, 9, 3, 1]);
+    assert.equal(q.sketch.count, 4);
+    assert.equal(q.sketch.quantile(1), b.queryRoutes.find((r) => r.route === '/books/')!.sketch.quantile(1));
+    const [info] = b.queryInfo;
+    assert.deepEqual([info!.firstSeenMs - T0, info!.lastSeenMs - T0, info!.dbSystem], [1000, 9000, 'postgresql']);
+    assert.equal(b.queryRoutes.length, 3);
+  });
+
   test('logs slow queries with the normalised statement unless raw SQL is opted in', () => {
     const spans = [makeDbSpan('f1', 600), makeDbSpan('f2', 10)];
     const off = new Aggregator({ slowQueryMs: 500 }, clock);
