@@ -238,7 +238,7 @@ export class Aggregator implements RequestSink {
           if (q === undefined) queries.set(qr.fingerprint, (q = newQueryRow(qr.bucketMs, qr.service, qr.version, qr.fingerprint)));
           mergeQuery(q, qr);
           const info = infos.get(qr.fingerprint);
-          if (info === undefined) infos.set(qr.fingerprint, queryInfoFrom(qr.service, qr));
+          if (info === undefined) infos.set(qr.fingerprint, queryInfoFrom(qr));
           else {
             if (qr.firstSeenMs < info.firstSeenMs) info.firstSeenMs = qr.firstSeenMs;
             if (qr.lastSeenMs > info.lastSeenMs) info.lastSeenMs = qr.lastSeenMs;

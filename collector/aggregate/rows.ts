@@ -119,10 +119,11 @@ export function mergeQuery(into: QueryRow, from: QueryRow): void {
   into.rowsCalls += from.rowsCalls;
 }
 
-export function queryInfoFrom(service: string, row: HeldQueryRouteRow): QueryInfoRow {
+/** The statement row of a fingerprint, from the first of its route rows (drain widens the time span). */
+export function queryInfoFrom(row: HeldQueryRouteRow): QueryInfoRow {
   const sql = row.sql;
   return {
-    service, fingerprint: sql.fingerprint, normalized: sql.normalized, operation: sql.operation,
+    service: row.service, fingerprint: sql.fingerprint, normalized: sql.normalized, operation: sql.operation,
     tables: [...sql.tables], dbSystem: row.dbSystem, firstSeenMs: row.firstSeenMs, lastSeenMs: row.lastSeenMs,
   };
 }
