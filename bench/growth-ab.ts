@@ -3,7 +3,7 @@
 // a VM whose speed swings moves every reading alike. scaling.ts runs its cases on one collector, and
 // a case's pass there also pays for the state the previous case left (rows, old-generation
 // garbage); here each collector sees one workload, as one Django app would. On this project's VMs
-// one build's drop read 18.9-32.8% from one run to the next (bench/README.md, session 18), so a
+// one build's drop read 11.7-32.8% from one run to the next (bench/README.md, session 18), so a
 // change to the drop is judged from runs like these, not from two full runs.
 //   node --import tsx bench/growth-ab.ts 'A/main.js' 'B/main.js|NAME=VALUE,NAME=VALUE' [--rounds=5]
 // A setting is a compiled main.js (or "dist" for this tree's) with optional collector settings.

@@ -228,25 +228,29 @@ export class Aggregator implements RequestSink {
     };
     for (const scope of this.scopes.values()) {
       if (scope.background !== undefined) batch.background.push(scope.background);
-      const queries = new Map<string, QueryRow>();
-      const infos = new Map<string, QueryInfoRow>();
+      // Per fingerprint of the scope: its service-wide row and its statement row, made from the first
+      // route row met and widened by the others.
+      const byFingerprint = new Map<string, { query: QueryRow; info: QueryInfoRow }>();
       for (const route of scope.routes.values()) {
         if (route.endpoint !== undefined) batch.endpoints.push(route.endpoint);
         for (const qr of route.queries.values()) {
           batch.queryRoutes.push(qr);
-          let q = queries.get(qr.fingerprint);
-          if (q === undefined) queries.set(qr.fingerprint, (q = newQueryRow(qr.bucketMs, qr.service, qr.version, qr.fingerprint)));
-          mergeQuery(q, qr);
-          const info = infos.get(qr.fingerprint);
-          if (info === undefined) infos.set(qr.fingerprint, queryInfoFrom(qr));
-          else {
-            if (qr.firstSeenMs < info.firstSeenMs) info.firstSeenMs = qr.firstSeenMs;
-            if (qr.lastSeenMs > info.lastSeenMs) info.lastSeenMs = qr.lastSeenMs;
+          const made = byFingerprint.get(qr.fingerprint);
+          if (made === undefined) {
+            const query = newQueryRow(qr.bucketMs, qr.service, qr.version, qr.fingerprint);
+            mergeQuery(query, qr);
+            byFingerprint.set(qr.fingerprint, { query, info: queryInfoFrom(qr) });
+            continue;
           }
+          mergeQuery(made.query, qr);
+          if (qr.firstSeenMs < made.info.firstSeenMs) made.info.firstSeenMs = qr.firstSeenMs;
+          if (qr.lastSeenMs > made.info.lastSeenMs) made.info.lastSeenMs = qr.lastSeenMs;
         }
       }
-      for (const q of queries.values()) batch.queries.push(q);
-      for (const info of infos.values()) batch.queryInfo.push(info);
+      for (const { query, info } of byFingerprint.values()) {
+        batch.queries.push(query);
+        batch.queryInfo.push(info);
+      }
     }
     this.scopes = new Map();
     this.findings = new Map();
