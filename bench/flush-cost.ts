@@ -9,16 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
-import { Aggregator } from '../collector/aggregate/aggregator.js';
-import { resolveAnalysisConfig } from '../collector/analyse/analysis-config.js';
-import { resolveAssemblerConfig } from '../collector/assemble/assembler-config.js';
-import { decodeProtoRequest, DEFAULT_DECODE_OPTIONS } from '../collector/decode/index.js';
-import { createMetrics } from '../collector/expose/metrics/index.js';
-import { Pipeline } from '../collector/pipeline.js';
 import { createBatchApplier } from '../storage/apply-batch.js';
 import { openDatabase } from '../storage/database.js';
 import { rollupWatermarks } from '../storage/rollup.js';
-import { batchFor, buildWorkload, DJANGO_SHAPE } from './workload.js';
+import { AggregateFeed } from './aggregate-feed.js';
 
 const opt = (k: string, d: number): number => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const cases = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
@@ -29,19 +23,10 @@ const EMPTY: AggregateBatch = { endpoints: [], background: [], queries: [], quer
 const PARTS = Object.keys(EMPTY) as Array<keyof AggregateBatch>;
 
 function run(routes: number): void {
-  const w = buildWorkload({ label: `${routes}`, requests: Math.max(6000, routes * 4), options: { ...DJANGO_SHAPE, routes, fingerprints: routes } });
+  const feed = new AggregateFeed(routes);
   const dir = mkdtempSync(join(tmpdir(), 'hotpath-flush-'));
   const db = openDatabase(join(dir, 'flush.db'));
   const apply = createBatchApplier(db);
-  let now = Date.now();
-  const clock = (): number => now;
-  const aggregator = new Aggregator({}, clock);
-  const pipeline = new Pipeline(
-    { queueMaxSpans: 1e9, assembler: resolveAssemblerConfig({ maxSpansInFlight: 1e7, maxRequestsInFlight: 1e6 }), analysis: resolveAnalysisConfig(), fingerprintCacheSize: 10_000, tickMs: 100 },
-    [aggregator, createMetrics({ defaultMetrics: false }, clock).sink],
-    clock,
-  );
-  const batchesPerSecond = Math.round(rate / (w.spans / w.batches.length));
   const ms = new Map<string, number>(PARTS.map((p) => [p, 0]));
   const rows = new Map<string, number>(PARTS.map((p) => [p, 0]));
   let drainMs = 0;
@@ -49,22 +34,13 @@ function run(routes: number): void {
   let ingestMs = 0;
   let writeCpuMs = 0;
   let writeWallMs = 0;
-  let cycle = 1;
-  let i = 0;
   const warm = Math.floor(flushes / 3);
   for (let f = 0; f < flushes; f++) {
     const tIn = performance.now();
-    for (let b = 0; b < batchesPerSecond; b++) {
-      if (i === w.batches.length) (i = 0), cycle++;
-      const r = decodeProtoRequest(batchFor(w, i++, cycle, false), DEFAULT_DECODE_OPTIONS);
-      pipeline.intake.offer(r.spans, r.idHalves); // as the receivers hand them on
-      pipeline.queue.drainNow();
-      now += 1000 / batchesPerSecond;
-      pipeline.assembler.tick();
-    }
+    feed.second(rate);
     const t0 = performance.now();
     if (f >= warm) ingestMs += t0 - tIn;
-    const batch = aggregator.drain();
+    const batch = feed.aggregator.drain();
     const t1 = performance.now();
     const times: number[] = [];
     const cpu0 = process.cpuUsage();
