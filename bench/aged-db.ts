@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { AggregateBatch } from '../collector/aggregate/aggregate-batch.js';
-import { createBatchApplier } from '../storage/apply-batch.js';
+import { createBatchApplier, type BatchApplier } from '../storage/apply-batch.js';
 import { openDatabase, openReadonly } from '../storage/database.js';
 import { listEndpoints, listQueries } from '../storage/read/index.js';
 import { retentionStep } from '../storage/retention.js';
@@ -48,8 +48,7 @@ function restamp(b: AggregateBatch, bucketMs: number): AggregateBatch {
 
 const rowsOf = (b: AggregateBatch): number => Object.values(b).reduce((n, rows: unknown[]) => n + rows.length, 0);
 
-function open(path: string): Database {
-  const db = openDatabase(path);
+function sizeCache(db: Database): Database {
   if (cacheMb > 0) db.pragma(`cache_size = -${cacheMb * 1024}`);
   return db;
 }
@@ -70,8 +69,7 @@ interface FlushTimes {
 }
 
 /** Flushes of the minute at `nowMs`, each its own transaction as the writer commits them: us a row. */
-function timeFlushes(db: Database, batch: AggregateBatch, nowMs: number, out: FlushTimes): void {
-  const apply = createBatchApplier(db);
+function timeFlushes(db: Database, apply: BatchApplier, batch: AggregateBatch, nowMs: number, out: FlushTimes): void {
   for (let f = 0; f < flushes; f++) {
     const b = restamp(batch, Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
     const cpu0 = process.cpuUsage();
@@ -86,8 +84,7 @@ function timeFlushes(db: Database, batch: AggregateBatch, nowMs: number, out: Fl
 
 /** The two hot lists over the last hour, as the API asks for them (first page of 50): ms a call. */
 function timeApi(path: string, nowMs: number): { endpoints: number[]; queries: number[] } {
-  const db = openReadonly(path);
-  if (cacheMb > 0) db.pragma(`cache_size = -${cacheMb * 1024}`);
+  const db = sizeCache(openReadonly(path));
   const range = { fromMs: nowMs - HOUR_MS, toMs: nowMs };
   const page = { limit: 50, offset: 0 };
   const endpoints: number[] = [];
@@ -126,7 +123,7 @@ try {
   console.log(`${routes} routes and fingerprints: ${rowsOf(batch).toLocaleString('en-US')} rows a flush (${batch.endpoints.length} endpoints, ${batch.queryRoutes.length} query-route rows); cache_size ${cacheMb > 0 ? `${cacheMb} MB` : 'default'}`);
   // History: one flush a minute from `hours` back, maintenance at each hour's end as the writer's
   // timer would run it; each hour's fill is timed, so a cost that grows with the file shows.
-  const aged = open(agedPath);
+  const aged = sizeCache(openDatabase(agedPath));
   const apply = createBatchApplier(aged);
   const start = nowMs - hours * HOUR_MS;
   for (let h = 0; h < hours; h++) {
@@ -145,7 +142,7 @@ try {
     maintain(aged, start + (h + 1) * HOUR_MS);
     console.log(`  hour ${String(h + 1).padStart(2)}: fill ${fillUs.toFixed(1)} us a row (CPU ${fillCpuUs.toFixed(1)}), maintenance ${(performance.now() - t1).toFixed(0)} ms, file ${fileMb(agedPath).toFixed(0)} MB`);
   }
-  const fresh = open(freshPath);
+  const fresh = sizeCache(openDatabase(freshPath));
   // The fresh file gets the last hour only, so both answer the API's one-hour window alike.
   const applyFresh = createBatchApplier(fresh);
   for (let m = 60; m > 0; m--) {
@@ -155,8 +152,8 @@ try {
   // Alternating, so a VM whose speed drifts moves both alike.
   const flush = { aged: { insert: [], merge: [], cpu: [] } as FlushTimes, fresh: { insert: [], merge: [], cpu: [] } as FlushTimes };
   for (let round = 0; round < 5; round++) {
-    timeFlushes(aged, batch, nowMs + round * MINUTE_MS, flush.aged);
-    timeFlushes(fresh, batch, nowMs + round * MINUTE_MS, flush.fresh);
+    timeFlushes(aged, apply, batch, nowMs + round * MINUTE_MS, flush.aged);
+    timeFlushes(fresh, applyFresh, batch, nowMs + round * MINUTE_MS, flush.fresh);
   }
   aged.close();
   fresh.close();
