@@ -1,10 +1,11 @@
 // The bench's lag and API phase alone, at a fixed offered rate, for settings that trade the two
 // (the API thread's nice value above all): each setting gets a fresh collector per round, and the
 // rounds alternate, so a VM whose speed drifts moves every setting alike.
-//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...] [--prof=DIR] [--dist] [--mains=A,B]
+//   node --import tsx bench/lag-api.ts RATE [--rounds=3] [--seconds=15] [--warmup=5] [--env=NAME=v1,v2,...] [--prof=DIR] [--dist] [--mains=A,B] [--routes=N]
 // --prof=DIR: the collector runs under `node --cpu-prof` (one profile per thread: the API thread's too).
 // --dist: each route's call times at p50, p75, p90, p95, p98, p99 and the maximum.
 // --mains=a/main.js,b/main.js: alternate compiled builds instead of (or as well as) a setting.
+// --routes=N: the workload's distinct routes and fingerprints (default the bench's 10).
 // e.g. node --import tsx bench/lag-api.ts 160000 --env=HOTPATH_API_THREAD_NICE=10,7,5
 import { spawnSync } from 'node:child_process';
 import { CollectorProcess, ensureBuilt } from './collector-process.js';
@@ -30,7 +31,8 @@ const CONCURRENCY = 16;
 
 ensureBuilt((s) => process.stderr.write(`${s}\n`));
 if (spawnSync('taskset', ['-cp', '1', String(process.pid)]).status !== 0) throw new Error('taskset failed: install util-linux');
-const w = buildWorkload({ label: 'lag-api', requests: 6000, options: DJANGO_SHAPE });
+const routes = Number(opt('routes', String(DJANGO_SHAPE.routes)));
+const w = buildWorkload({ label: 'lag-api', requests: Math.max(6000, routes * 4), options: { ...DJANGO_SHAPE, routes, fingerprints: routes } });
 let cycle = 0;
 const fmt = (xs: number[], p: number): string => (xs.length === 0 ? '-' : percentile(xs, p).toFixed(1));
 
